@@ -1,0 +1,27 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { requirePermission } from "@/lib/auth/access";
+import { recordAudit } from "@/lib/audit/record";
+import { notFound } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/actor-types";
+
+export async function revokeApiKey(actor: Actor, projectId: string, keyId: string): Promise<void> {
+  const access = await requirePermission(actor, projectId, "apikey:manage");
+  await db().$transaction(async (tx) => {
+    const key = await tx.apiKey.findFirst({ where: { id: keyId, projectId } });
+    if (!key) throw notFound("API key not found");
+    if (key.revokedAt) return;
+    const revokedAt = new Date();
+    await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt } });
+    await recordAudit(tx, {
+      actor,
+      action: "apikey.revoked",
+      orgId: access.project.orgId,
+      projectId,
+      targetType: "api_key",
+      targetId: key.id,
+      before: { revokedAt: null },
+      after: { revokedAt },
+    });
+  });
+}

@@ -1,0 +1,93 @@
+// Owns the process configuration: read once from process.env, validated, frozen.
+// A missing or malformed setting stops the process with a message naming it.
+import { z } from "zod";
+
+const base64Key = (bytes: number) =>
+  z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === bytes, {
+      message: `must be ${bytes} bytes, base64-encoded`,
+    });
+
+const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL"),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL"),
+    NEXTAUTH_URL: z.url(),
+    NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
+    /** Wraps per-project secrets and per-subject data keys (AES-256-GCM). */
+    RAMPART_MASTER_KEY: base64Key(32),
+    /** Ed25519 private key (PKCS#8 DER, base64) that signs audit checkpoints. */
+    AUDIT_SIGNING_KEY: z.string().min(40, "must be a base64 PKCS#8 Ed25519 key"),
+    SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(8),
+    OIDC_ISSUER: optionalUrl,
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_NAME: z.string().default("SSO"),
+    DATA_DIR: z.string().default(".data/files"),
+    METRICS_TOKEN: optionalString,
+    WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  })
+  .superRefine((cfg, ctx) => {
+    const oidc = [cfg.OIDC_ISSUER, cfg.OIDC_CLIENT_ID, cfg.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together",
+      });
+    }
+    if (cfg.NODE_ENV === "production" && /change-me|example/i.test(cfg.NEXTAUTH_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["NEXTAUTH_SECRET"],
+        message: "is still the example value",
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+let cached: Config | undefined;
+
+/** The validated configuration; parsed on first use, then shared. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** For process entry points: validate now, or print the problems and exit. */
+export function loadConfigOrExit(): Config {
+  try {
+    return config();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`[rampart] ${err.message}\nSee .env.example for every setting.`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,32 @@
+// The queue contract shared by web (producers) and workers (processors):
+// queue names and the zod schema of each job payload. Safe for both sides.
+import { z } from "zod";
+
+export const QUEUE_PREFIX = "rampart";
+
+export const queues = {
+  /** Round trip through the worker, used by health checks and smoke tests. */
+  system: {
+    name: "system",
+    jobs: {
+      ping: z.object({ nonce: z.string().min(1).max(100), sentAt: z.number() }),
+    },
+  },
+} as const;
+
+export type QueueKey = keyof typeof queues;
+export type JobName<Q extends QueueKey> = keyof (typeof queues)[Q]["jobs"] & string;
+export type JobPayload<Q extends QueueKey, J extends JobName<Q>> = z.infer<
+  (typeof queues)[Q]["jobs"][J] extends z.ZodType ? (typeof queues)[Q]["jobs"][J] : never
+>;
+
+export function payloadSchema<Q extends QueueKey>(queue: Q, job: string): z.ZodType | undefined {
+  return (queues[queue].jobs as Record<string, z.ZodType>)[job];
+}
+
+/** Redis key where the ping processor leaves its answer for the sender. */
+export const pingReplyKey = (nonce: string) => `${QUEUE_PREFIX}:ping:${nonce}`;
+
+/** Redis key prefix under which each live worker keeps a heartbeat. */
+export const WORKER_HEARTBEAT_PREFIX = `${QUEUE_PREFIX}:worker:`;
+export const WORKER_HEARTBEAT_TTL_SECONDS = 15;
