@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { projectPage } from "@/lib/auth/page-access";
+import { listAuditEvents } from "@/lib/audit/list-audit-events";
+import { PageHeader } from "@/components/ui/page-header";
+import { EmptyState } from "@/components/ui/empty-state";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+const show = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v));
+
+export default async function AuditPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string }>;
+  searchParams: Promise<{ before?: string }>;
+}) {
+  const { project: slug } = await params;
+  const { before } = await searchParams;
+  const { actor, project } = await projectPage(slug, "audit:read", `/p/${slug}/admin/audit`);
+  const cursor = before && /^\d{1,19}$/.test(before) ? BigInt(before) : undefined;
+  const { events, nextBefore } = await listAuditEvents(actor, project.id, { before: cursor });
+  return (
+    <>
+      <PageHeader title="Audit log" description="Every change in this project, newest first." />
+      {events.length === 0 ? (
+        <EmptyState title="No audit events yet" />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm">
+            <thead className="bg-slate-50 text-xs uppercase text-slate-500">
+              <tr>
+                <th className="px-3 py-2">When</th>
+                <th className="px-3">Actor</th>
+                <th className="px-3">Action</th>
+                <th className="px-3">Before</th>
+                <th className="px-3">After</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.id.toString()} className="border-t border-slate-100 align-top">
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">{e.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td className="px-3">{e.actorLabel ?? e.actorType.toLowerCase()}</td>
+                  <td className="px-3 font-mono text-xs">{e.action}</td>
+                  <td className="max-w-xs truncate px-3 font-mono text-xs text-slate-600" title={show(e.before)}>{show(e.before)}</td>
+                  <td className="max-w-xs truncate px-3 font-mono text-xs text-slate-600" title={show(e.after)}>{show(e.after)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextBefore ? (
+        <Link href={`?before=${nextBefore}`} className="mt-4 inline-block text-sm font-medium text-brand-700 underline">
+          Older events
+        </Link>
+      ) : null}
+    </>
+  );
+}
