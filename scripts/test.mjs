@@ -1,0 +1,114 @@
+// `npm test`: everything the suite needs, then typecheck, lint, unit,
+// integration and end-to-end tests, against a database of its own
+// (rampart_test, recreated each run) and Redis database 1.
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { generatedSecrets } from "./lib/env-file.mjs";
+import { buildIsCurrent, writeBuildStamp } from "./lib/build-stamp.mjs";
+import { bin, done, run, step } from "./lib/run.mjs";
+
+const PORT = 3100;
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+const RESULTS = ".data/test-results";
+
+const testEnv = {
+  ...process.env,
+  ...generatedSecrets(),
+  DATABASE_URL: process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/rampart_test",
+  REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/1",
+  NEXTAUTH_URL: `http://localhost:${PORT}`,
+  PORT: String(PORT),
+  WORKER_HEALTH_PORT: String(PORT + 1),
+  DATA_DIR: ".data/test-files",
+  SEED_PASSWORD: "rampart-e2e-password",
+  OIDC_ISSUER: "",
+  OIDC_CLIENT_ID: "",
+  OIDC_CLIENT_SECRET: "",
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1",
+};
+
+const counts = { passed: 0, failed: 0, skipped: 0 };
+
+function countVitest(file) {
+  if (!existsSync(file)) return;
+  const r = JSON.parse(readFileSync(file, "utf8"));
+  counts.passed += r.numPassedTests ?? 0;
+  counts.failed += r.numFailedTests ?? 0;
+  counts.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+}
+
+function countPlaywright(file) {
+  if (!existsSync(file)) return;
+  const s = JSON.parse(readFileSync(file, "utf8")).stats ?? {};
+  counts.passed += (s.expected ?? 0) + (s.flaky ?? 0);
+  counts.failed += s.unexpected ?? 0;
+  counts.skipped += s.skipped ?? 0;
+}
+
+async function main() {
+  rmSync(RESULTS, { recursive: true, force: true });
+
+  let t = step("Installing dependencies");
+  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"]);
+  done(t);
+
+  t = step("Postgres and Redis (test database rampart_test, Redis db 1)");
+  const { ensureServices, ensureDatabase } = await import("./services.mjs");
+  await ensureServices({ databaseUrl: testEnv.DATABASE_URL, redisUrl: testEnv.REDIS_URL });
+  await ensureDatabase(testEnv.DATABASE_URL, { recreate: true, log: (m) => console.log(`  ${m}`) });
+  await run("redis-cli", ["-u", testEnv.REDIS_URL, "FLUSHDB"], { quiet: true });
+  done(t);
+
+  t = step("Prisma client and migrations");
+  await run("npm", ["run", "--silent", "db:generate"], { env: testEnv, quiet: true });
+  await run(bin("tsx"), ["scripts/db/migrate.ts", "apply"], { env: testEnv });
+  done(t);
+
+  t = step("Demo data (the end-to-end tests sign in as the demo accounts)");
+  await run(bin("tsx"), ["prisma/seed.ts"], { env: testEnv });
+  done(t);
+
+  t = step("Typecheck");
+  await run(bin("tsc"), ["--noEmit"], { env: testEnv });
+  done(t);
+
+  t = step("Lint");
+  await run(bin("eslint"), ["--max-warnings", "0", "."], { env: testEnv });
+  done(t);
+
+  t = step("Unit and integration tests (vitest)");
+  try {
+    await run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${RESULTS}/vitest.json`], {
+      env: { ...testEnv, NODE_ENV: "test" },
+    });
+  } finally {
+    countVitest(`${RESULTS}/vitest.json`);
+  }
+  done(t);
+
+  if (buildIsCurrent() && existsSync(".next/BUILD_ID")) {
+    console.log("\n▸ Production build is current; skipping");
+  } else {
+    t = step("Production build");
+    await run("npm", ["run", "--silent", "build"], { env: testEnv });
+    writeBuildStamp();
+    done(t);
+  }
+
+  t = step("End-to-end tests (Playwright, Chromium)");
+  try {
+    await run(bin("playwright"), ["test"], { env: { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: `${RESULTS}/playwright.json` } });
+  } finally {
+    countPlaywright(`${RESULTS}/playwright.json`);
+  }
+  done(t);
+}
+
+main()
+  .catch((err) => {
+    console.error(`\n[rampart] npm test failed: ${err.message}`);
+    process.exitCode = err.exitCode ?? 1;
+  })
+  .finally(() => {
+    if (counts.failed > 0 && !process.exitCode) process.exitCode = 1;
+    console.log(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  });
