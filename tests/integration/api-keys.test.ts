@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db";
+import { createApiKey } from "@/lib/api-keys/create-api-key";
+import { revokeApiKey } from "@/lib/api-keys/revoke-api-key";
+import { authenticateApiKey, requireScope } from "@/lib/api-keys/authenticate-api-key";
+import { hashApiKey } from "@/lib/api-keys/key-format";
+import type { UserActor } from "@/lib/auth/actor-types";
+import { makeTenant, memberActor } from "./fixtures";
+
+let projectId: string;
+let admin: UserActor;
+
+beforeAll(async () => {
+  const t = await makeTenant();
+  projectId = t.project.id;
+  admin = await memberActor(projectId, "ADMIN");
+});
+afterAll(disconnectDb);
+
+describe("API keys", () => {
+  it("stores only a hash of the key, and the key authenticates as its project", async () => {
+    const created = await createApiKey(admin, projectId, { name: "ingest", scopes: ["events:write", "flags:read"] });
+    const row = await db().apiKey.findUniqueOrThrow({ where: { id: created.id } });
+    expect(Buffer.from(row.hash).equals(hashApiKey(created.key))).toBe(true);
+    const rowText = JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+    expect(rowText).not.toContain(created.key.split("_")[2]);
+
+    const actor = await authenticateApiKey(`Bearer ${created.key}`);
+    expect(actor).toMatchObject({ projectId, keyName: "ingest", scopes: ["events:write", "flags:read"] });
+    expect((await db().apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt).not.toBeNull();
+  });
+
+  it("checks scopes", async () => {
+    const created = await createApiKey(admin, projectId, { name: "reports-only", scopes: ["reports:write"] });
+    const actor = await authenticateApiKey(`Bearer ${created.key}`);
+    expect(() => requireScope(actor, "reports:write")).not.toThrow();
+    expect(() => requireScope(actor, "events:write")).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
+  });
+
+  it("rejects unknown, tampered and revoked keys alike", async () => {
+    const created = await createApiKey(admin, projectId, { name: "to-revoke", scopes: ["events:write"] });
+    const tampered = created.key.slice(0, -2) + (created.key.endsWith("AA") ? "BB" : "AA");
+    for (const header of [null, "Bearer nonsense", `Basic ${created.key}`, `Bearer ${tampered}`]) {
+      await expect(authenticateApiKey(header)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    }
+    await authenticateApiKey(`Bearer ${created.key}`);
+    await revokeApiKey(admin, projectId, created.id);
+    await expect(authenticateApiKey(`Bearer ${created.key}`)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+
+  it("refuses to create a key without a scope, storing nothing", async () => {
+    const before = await db().apiKey.count({ where: { projectId } });
+    await expect(createApiKey(admin, projectId, { name: "none", scopes: [] })).rejects.toThrow();
+    expect(await db().apiKey.count({ where: { projectId } })).toBe(before);
+  });
+
+  it("records creation and revocation in the audit log with before/after", async () => {
+    const created = await createApiKey(admin, projectId, { name: "audited", scopes: ["flags:read"] });
+    await revokeApiKey(admin, projectId, created.id);
+    const events = await db().auditEvent.findMany({ where: { projectId, targetId: created.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.action)).toEqual(["apikey.created", "apikey.revoked"]);
+    expect(events[0]).toMatchObject({ actorType: "USER", actorId: admin.userId, after: expect.objectContaining({ name: "audited" }) });
+    expect(events[1]!.before).toEqual({ revokedAt: null });
+  });
+
+  it("does not let a reviewer manage keys", async () => {
+    const reviewer = await memberActor(projectId, "REVIEWER");
+    await expect(createApiKey(reviewer, projectId, { name: "x", scopes: ["events:write"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
