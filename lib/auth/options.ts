@@ -136,6 +136,20 @@ export function authOptions(): NextAuthOptions {
       }),
       ...(oidc ? [oidc] : []),
     ],
+    events: {
+      async signOut({ token }) {
+        const userId = typeof token?.uid === "string" ? token.uid : null;
+        if (!userId) return;
+        await db().$transaction((tx) =>
+          recordAudit(tx, {
+            actor: { kind: "user", userId, email: token.email ?? "", name: token.name ?? "", orgAdminOf: [] },
+            action: "auth.sign_out",
+            targetType: "user",
+            targetId: userId,
+          }),
+        );
+      },
+    },
     callbacks: {
       async signIn({ user, account }) {
         if (account?.provider !== "oidc") return true;
