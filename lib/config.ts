@@ -32,6 +32,8 @@ export const configSchema = z
     OIDC_NAME: z.string().default("SSO"),
     DATA_DIR: z.string().default(".data/files"),
     METRICS_TOKEN: optionalString,
+    /** Requests per second one API key may make, unless the key sets its own limit. */
+    API_KEY_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(5000),
     WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   })
   .superRefine((cfg, ctx) => {

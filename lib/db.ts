@@ -1,9 +1,12 @@
-// The one place that creates the Prisma client.
+// The one place that creates database connections: the Prisma client for
+// everything, and a plain pg pool for the few hot paths (ingest) where
+// Prisma's per-query overhead (~1 ms) would dominate.
+import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client.ts";
 import { config } from "@/lib/config";
 
-const globalForPrisma = globalThis as unknown as { rampartPrisma?: PrismaClient };
+const globalForPrisma = globalThis as unknown as { rampartPrisma?: PrismaClient; rampartPgPool?: pg.Pool };
 
 function createClient(): PrismaClient {
   const adapter = new PrismaPg({ connectionString: config().DATABASE_URL, max: 10 });
@@ -16,9 +19,18 @@ export function db(): PrismaClient {
   return globalForPrisma.rampartPrisma;
 }
 
+/** Raw pg pool for hot paths; shared across module copies in one process. */
+export function pgPool(): pg.Pool {
+  globalForPrisma.rampartPgPool ??= new pg.Pool({ connectionString: config().DATABASE_URL, max: 16 });
+  return globalForPrisma.rampartPgPool;
+}
+
 export async function disconnectDb(): Promise<void> {
   await globalForPrisma.rampartPrisma?.$disconnect();
   globalForPrisma.rampartPrisma = undefined;
+  const pool = globalForPrisma.rampartPgPool;
+  globalForPrisma.rampartPgPool = undefined;
+  await pool?.end();
 }
 
 export type { PrismaClient };

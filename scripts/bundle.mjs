@@ -6,9 +6,11 @@ import { fileURLToPath } from "node:url";
 const serverOnlyShim = fileURLToPath(new URL("./shims/server-only.mjs", import.meta.url));
 
 const entries = {
+  server: "server.ts",
   worker: "workers/main.ts",
   migrate: "scripts/db/migrate.ts",
   seed: "prisma/seed.ts",
+  "audit-verify": "scripts/audit-verify.ts",
 };
 
 const started = Date.now();

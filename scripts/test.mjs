@@ -64,7 +64,7 @@ async function main() {
   done(t);
 
   t = step("Demo data (the end-to-end tests sign in as the demo accounts)");
-  await run(bin("tsx"), ["prisma/seed.ts"], { env: testEnv });
+  await run(bin("tsx"), ["--conditions=react-server", "prisma/seed.ts"], { env: testEnv });
   done(t);
 
   t = step("Typecheck");

@@ -11,6 +11,7 @@ import { createRedis, redis, disconnectRedis } from "@/lib/redis";
 import { disconnectDb } from "@/lib/db";
 import { QUEUE_PREFIX, WORKER_HEARTBEAT_PREFIX, WORKER_HEARTBEAT_TTL_SECONDS, queues } from "@/lib/queues/contracts";
 import { registrations } from "@/workers/registry";
+import { keepSchedules } from "@/workers/schedules";
 
 const cfg = loadConfigOrExit();
 const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -68,6 +69,8 @@ if (cfg.WORKER_HEALTH_PORT > 0) {
   health.on("error", (err) => console.error(`[worker] health endpoint: ${err.message}`));
 }
 
+const stopSchedules = keepSchedules((msg) => console.error(msg));
+
 console.log(`[worker] ${workerId} processing: ${registrations.map((r) => `${r.queue}×${r.concurrency}`).join(", ")}`);
 
 let stopping = false;
@@ -76,6 +79,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`[worker] ${signal}: finishing in-flight jobs…`);
   clearInterval(heartbeatTimer);
+  stopSchedules();
   const force = setTimeout(() => {
     console.error("[worker] in-flight jobs did not finish in 25 s; exiting (their locks will lapse and they will be retried)");
     process.exit(1);

@@ -2,6 +2,9 @@
 import type { Job } from "bullmq";
 import type { QueueKey } from "@/lib/queues/contracts";
 import { processPing } from "@/workers/processors/system-ping";
+import { processAuditSeal } from "@/workers/processors/audit-seal";
+import { processAuditCheckpoint } from "@/workers/processors/audit-checkpoint";
+import { processApplyRetention, processRelayOutbox } from "@/workers/processors/maintenance";
 
 export type Processor = (job: Job) => Promise<unknown>;
 
@@ -14,4 +17,7 @@ export type Registration = {
 
 export const registrations: Registration[] = [
   { queue: "system", concurrency: 4, handlers: { ping: processPing } },
+  // One at a time per process; chain locks keep several processes correct.
+  { queue: "audit", concurrency: 1, handlers: { seal: processAuditSeal, checkpoint: processAuditCheckpoint } },
+  { queue: "maintenance", concurrency: 1, handlers: { "relay-outbox": processRelayOutbox, "apply-retention": processApplyRetention } },
 ];

@@ -7,14 +7,39 @@ import type { ApiKeyActor } from "@/lib/auth/actor-types";
 import { apiKeyMatches, parseApiKey, scopeName, type ApiScopeName } from "@/lib/api-keys/key-format";
 
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** Verified keys are remembered briefly; revocation clears them at once in this process. */
+const CACHE_MS = 2_000;
+
+type Cached = { actor: ApiKeyActor; hash: Uint8Array; at: number };
+// On globalThis: Next's server bundle and the lean HTTP layer are separate
+// module copies in one process, and must share one cache (and its invalidation).
+const globalForKeys = globalThis as unknown as { rampartApiKeyCache?: Map<string, Cached> };
+const cache = (globalForKeys.rampartApiKeyCache ??= new Map());
+
+export function forgetApiKey(prefix: string): void {
+  cache.delete(prefix);
+}
 
 export async function authenticateApiKey(authorization: string | null): Promise<ApiKeyActor> {
   const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   const parsed = token ? parseApiKey(token) : null;
   if (!token || !parsed) throw new AppError("UNAUTHENTICATED", "Missing or malformed API key");
+  const hit = cache.get(parsed.prefix);
+  if (hit && Date.now() - hit.at < CACHE_MS && apiKeyMatches(token, hit.hash)) return hit.actor;
   const key = await db().apiKey.findUnique({
     where: { prefix: parsed.prefix },
-    select: { id: true, name: true, hash: true, projectId: true, environmentId: true, scopes: true, revokedAt: true, lastUsedAt: true, project: { select: { archivedAt: true } } },
+    select: {
+      id: true,
+      name: true,
+      hash: true,
+      projectId: true,
+      environmentId: true,
+      scopes: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      rateLimitPerSecond: true,
+      project: { select: { archivedAt: true } },
+    },
   });
   if (!key || key.revokedAt || key.project.archivedAt || !apiKeyMatches(token, key.hash)) {
     throw new AppError("UNAUTHENTICATED", "Invalid or revoked API key");
@@ -24,18 +49,23 @@ export async function authenticateApiKey(authorization: string | null): Promise<
     // Coarse on purpose: one write a minute per key, never one per request.
     await db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } });
   }
-  return {
+  const actor: ApiKeyActor = {
     kind: "apiKey",
     keyId: key.id,
     keyName: key.name,
     projectId: key.projectId,
     environmentId: key.environmentId,
     scopes: key.scopes.map(scopeName),
+    rateLimitPerSecond: key.rateLimitPerSecond,
   };
+  cache.set(parsed.prefix, { actor, hash: key.hash, at: now });
+  return actor;
 }
 
-export function requireScope(actor: ApiKeyActor, scope: ApiScopeName): void {
-  if (!actor.scopes.includes(scope)) {
-    throw new AppError("FORBIDDEN", `This API key lacks the ${scope} scope`);
+/** Passes when the key holds any of the scopes. */
+export function requireScope(actor: ApiKeyActor, scope: ApiScopeName | readonly ApiScopeName[]): void {
+  const anyOf = typeof scope === "string" ? [scope] : scope;
+  if (!anyOf.some((s) => actor.scopes.includes(s))) {
+    throw new AppError("FORBIDDEN", `This API key lacks the ${anyOf.join(" or ")} scope`);
   }
 }

@@ -16,6 +16,8 @@ export type ApiKeyActor = {
   projectId: string;
   environmentId: string | null;
   scopes: readonly string[];
+  /** Per-key override of the configured request rate limit. */
+  rateLimitPerSecond: number | null;
 };
 
 export type SystemActor = { kind: "system"; label: string };

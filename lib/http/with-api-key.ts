@@ -5,14 +5,16 @@ import { authenticateApiKey, requireScope } from "@/lib/api-keys/authenticate-ap
 import type { ApiScopeName } from "@/lib/api-keys/key-format";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
 import { errorResponse } from "@/lib/http/responses";
+import { enforceApiKeyRate } from "@/lib/http/api-rate-limit";
 
 type Handler<C> = (req: Request, actor: ApiKeyActor, ctx: C) => Promise<Response>;
 
-export function withApiKey<C>(scope: ApiScopeName | null, handler: Handler<C>) {
+export function withApiKey<C>(scope: ApiScopeName | readonly ApiScopeName[] | null, handler: Handler<C>) {
   return async (req: Request, ctx: C): Promise<Response> => {
     try {
       const actor = await authenticateApiKey(req.headers.get("authorization"));
       if (scope) requireScope(actor, scope);
+      await enforceApiKeyRate(actor);
       return await handler(req, actor, ctx);
     } catch (err) {
       return errorResponse(err);

@@ -12,6 +12,34 @@ export const queues = {
       ping: z.object({ nonce: z.string().min(1).max(100), sentAt: z.number() }),
     },
   },
+  /** Evidence committed by ingest, relayed from the outbox (job id = outbox row id). */
+  ingest: {
+    name: "ingest",
+    jobs: {
+      accepted: z.object({
+        projectId: z.uuid(),
+        interactions: z.array(z.uuid()),
+        verdicts: z.array(z.uuid()),
+        reports: z.array(z.uuid()),
+      }),
+    },
+  },
+  /** Periodic upkeep run by the worker's job schedulers. */
+  maintenance: {
+    name: "maintenance",
+    jobs: {
+      "relay-outbox": z.object({}),
+      "apply-retention": z.object({}),
+    },
+  },
+  /** Audit hash chain upkeep, on schedules the worker sets up (workers/schedules.ts). */
+  audit: {
+    name: "audit",
+    jobs: {
+      seal: z.object({}),
+      checkpoint: z.object({}),
+    },
+  },
 } as const;
 
 export type QueueKey = keyof typeof queues;

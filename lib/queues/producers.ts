@@ -14,11 +14,20 @@ const defaultJobOptions: JobsOptions = {
 
 const globalForQueues = globalThis as unknown as { rampartQueues?: Map<QueueKey, Queue> };
 
-export function queue(key: QueueKey): Queue {
+/**
+ * Producers fail fast while Redis is unreachable (no offline queue): callers
+ * that must not lose work write it to Postgres first (the outbox) and let the
+ * relay retry, rather than hang a request on Redis.
+ */
+export function producerQueue(key: QueueKey): Queue {
   globalForQueues.rampartQueues ??= new Map();
   let q = globalForQueues.rampartQueues.get(key);
   if (!q) {
-    q = new Queue(queues[key].name, { connection: createRedis(), prefix: QUEUE_PREFIX, defaultJobOptions });
+    q = new Queue(queues[key].name, {
+      connection: createRedis({ enableOfflineQueue: false }),
+      prefix: QUEUE_PREFIX,
+      defaultJobOptions,
+    });
     globalForQueues.rampartQueues.set(key, q);
   }
   return q;
@@ -32,7 +41,7 @@ export async function enqueue<Q extends QueueKey, J extends JobName<Q>>(
 ) {
   const schema = payloadSchema(key, job);
   if (!schema) throw new Error(`Unknown job ${key}/${job}`);
-  return queue(key).add(job, schema.parse(payload), opts);
+  return producerQueue(key).add(job, schema.parse(payload), opts);
 }
 
 export async function closeQueues(): Promise<void> {

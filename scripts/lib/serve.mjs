@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 
 export function serve({ port = 3000, env = process.env, log = console.log } = {}) {
   const children = [
-    { name: "web", child: spawn("node_modules/.bin/next", ["start", "-p", String(port)], { stdio: "inherit", env }) },
+    { name: "web", child: spawn(process.execPath, ["--enable-source-maps", "dist/server.mjs"], { stdio: "inherit", env: { ...env, PORT: String(port), NODE_ENV: "production" } }) },
     { name: "worker", child: spawn(process.execPath, ["--enable-source-maps", "dist/worker.mjs"], { stdio: "inherit", env }) },
   ];
   let stopping = false;

@@ -38,7 +38,7 @@ describe("worker process", () => {
   it("processes a job from the shared contract, reports health, and stops on SIGTERM", async () => {
     const HEALTH_PORT = await freePort();
     // One process (tsx as a loader, not its CLI wrapper), so signals reach the worker itself.
-    const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "workers/main.ts"], {
       env: { ...process.env, WORKER_HEALTH_PORT: String(HEALTH_PORT) },
       stdio: ["ignore", "pipe", "pipe"],
     });

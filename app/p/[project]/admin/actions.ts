@@ -9,6 +9,7 @@ import { addMember, changeMemberRole, removeMember } from "@/lib/members/manage-
 import { createApiKey } from "@/lib/api-keys/create-api-key";
 import { revokeApiKey } from "@/lib/api-keys/revoke-api-key";
 import { memberRoleSchema } from "@/lib/projects/schemas";
+import { eraseSubject } from "@/lib/privacy/erase-subject";
 
 const str = (form: FormData, key: string) => String(form.get(key) ?? "");
 
@@ -91,5 +92,22 @@ export async function revokeApiKeyAction(projectId: string, keyId: string): Prom
     await revokeApiKey(await requireSessionActor(), projectId, keyId);
     revalidatePath("/p", "layout");
     return { ok: true, message: "Key revoked." };
+  });
+}
+
+export async function eraseSubjectAction(
+  projectId: string,
+  _prev: ActionResult,
+  form: FormData,
+): Promise<ActionResult> {
+  return runAction(async () => {
+    const result = await eraseSubject(await requireSessionActor(), projectId, { userId: str(form, "userId"), reason: str(form, "reason") });
+    return {
+      ok: true,
+      message:
+        result.keysShredded > 0
+          ? `Erased: ${result.keysShredded} key(s) destroyed; the originals of ${result.interactions} interaction(s) can no longer be read.`
+          : `No stored originals for that user (${result.interactions} interaction(s), redacted copies only). The request is recorded.`,
+    };
   });
 }

@@ -3,6 +3,7 @@ import { projectPage } from "@/lib/auth/page-access";
 import { getProjectSettings } from "@/lib/projects/read-project";
 import { PageHeader } from "@/components/ui/page-header";
 import { RenameProjectForm, EnvironmentsPanel } from "@/components/admin/project-settings";
+import { EraseSubjectForm } from "@/components/admin/erase-subject-form";
 
 export const metadata: Metadata = { title: "Project settings" };
 
@@ -15,6 +16,7 @@ export default async function AdminSettingsPage({ params }: { params: Promise<{ 
       <PageHeader title="Project settings" description={`Slug: ${settings.slug} · retention ${settings.retentionDays} days`} />
       <RenameProjectForm projectId={project.id} name={settings.name} />
       <EnvironmentsPanel projectId={project.id} environments={settings.environments} />
+      <EraseSubjectForm projectId={project.id} />
     </div>
   );
 }

@@ -1,0 +1,41 @@
+// The client-facing hot paths, as plain (Request) => Response handlers. Next's
+// route files re-export them, and the lean HTTP layer in server.ts serves the
+// same functions directly, skipping Next's routing and rendering machinery.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { withApiKey } from "@/lib/http/with-api-key";
+import { readJsonBody } from "@/lib/http/read-json";
+import { AppError } from "@/lib/errors";
+import { INGEST_LIMITS, ingestBatchSchema, singleReportSchema } from "@/lib/ingest/schemas";
+import { ingestEvents } from "@/lib/ingest/ingest-events";
+import { describeApiKey } from "@/lib/api-keys/describe-api-key";
+
+export const postEvents = withApiKey("events:write", async (req, actor) => {
+  const body = await readJsonBody(req, INGEST_LIMITS.maxBytes);
+  const events = (body as { events?: unknown } | null)?.events;
+  if (Array.isArray(events) && events.length > INGEST_LIMITS.maxEvents) {
+    throw new AppError("PAYLOAD_TOO_LARGE", `A batch holds at most ${INGEST_LIMITS.maxEvents} events (got ${events.length})`);
+  }
+  const batch = ingestBatchSchema.parse(body);
+  return Response.json(await ingestEvents(actor, batch.events));
+});
+
+export const postReport = withApiKey(["reports:write", "events:write"], async (req, actor) => {
+  const report = singleReportSchema.parse(await readJsonBody(req, 64 * 1024));
+  const result = await ingestEvents(actor, [
+    { ...report, type: "report", eventId: report.eventId ?? randomUUID(), occurredAt: report.occurredAt ?? new Date().toISOString() },
+  ]);
+  const status = result.results[0]!;
+  return Response.json(status, { status: status.status === "accepted" ? 201 : 200 });
+});
+
+export const getWhoami = withApiKey(null, async (_req, actor) => Response.json(await describeApiKey(actor)));
+
+type Handler = (req: Request, ctx: unknown) => Promise<Response>;
+
+/** method + path → handler, for the lean layer. */
+export const leanRoutes: Record<string, Handler> = {
+  "POST /api/v1/events": postEvents,
+  "POST /api/v1/reports": postReport,
+  "GET /api/v1/whoami": getWhoami,
+};

@@ -1,0 +1,215 @@
+// Stores a batch of interactions, verdicts and reports for one project.
+// Each event is validated on its own: valid events are stored even when others
+// are rejected, and each gets a status. Everything accepted is committed —
+// with its audit events and an outbox row — in one statement before the
+// caller acknowledges; retries with the same ids are answered "duplicate".
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { ZodError } from "zod";
+import { pgPool } from "@/lib/db";
+import type { ApiKeyActor } from "@/lib/auth/actor-types";
+import { canonicalDigest } from "@/lib/audit/canonical";
+import { redactText, redactValue } from "@/lib/pii/detect";
+import { ANONYMOUS_SUBJECT, pseudonymize } from "@/lib/privacy/pseudonym";
+import { dataKeyFor, encryptOriginal } from "@/lib/privacy/subject-keys";
+import { kickOutboxRelay } from "@/lib/outbox/relay";
+import { projectEnvironments } from "@/lib/ingest/environments";
+import {
+  ingestEventSchema,
+  type EventStatus,
+  type InteractionEvent,
+  type ReportEvent,
+  type VerdictEvent,
+} from "@/lib/ingest/schemas";
+import { INGEST_SQL, toRecord } from "@/lib/ingest/sql";
+
+export type IngestResult = {
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  results: EventStatus[];
+};
+
+type Row = Record<string, unknown>;
+type Pending = { index: number; kind: "interaction" | "verdict" | "report"; clientId: string; row: Row };
+
+const upper = <T extends string>(s: T) => s.toUpperCase() as Uppercase<T>;
+
+function zodErrors(err: ZodError, index: number) {
+  return err.issues.map((i) => ({ path: ["events", index, ...i.path].join("."), message: i.message }));
+}
+
+function peek(raw: unknown): { type: string | null; id: string | null } {
+  if (!raw || typeof raw !== "object") return { type: null, id: null };
+  const r = raw as Record<string, unknown>;
+  const type = typeof r.type === "string" ? r.type.slice(0, 50) : null;
+  const id = r.type === "interaction" ? r.requestId : r.eventId;
+  return { type, id: typeof id === "string" ? id.slice(0, 200) : null };
+}
+
+async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environmentId: string, receivedAt: Date): Promise<Row> {
+  const prompt = redactValue(e.prompt);
+  const response = redactText(e.response);
+  const piiKinds = [...new Set([...prompt.kinds, ...response.kinds])].sort();
+  const userRef = e.userId ? await pseudonymize(actor.projectId, e.userId) : null;
+  const occurredAt = new Date(e.occurredAt);
+
+  let originalEnc: Uint8Array | null = null;
+  let subjectKeyId: string | null = null;
+  if (piiKinds.length > 0) {
+    const key = await dataKeyFor(actor.projectId, userRef ?? ANONYMOUS_SUBJECT, occurredAt);
+    if (key) {
+      originalEnc = encryptOriginal(key, { prompt: e.prompt, response: e.response });
+      subjectKeyId = key.id;
+    }
+  }
+  return {
+    id: randomUUID(),
+    projectId: actor.projectId,
+    environmentId,
+    requestId: e.requestId,
+    occurredAt,
+    receivedAt,
+    modelProvider: e.model.provider,
+    modelId: e.model.id,
+    modelVersion: e.model.version ?? null,
+    promptTemplateId: e.promptTemplate?.id ?? null,
+    promptTemplateVersion: e.promptTemplate?.version ?? null,
+    promptRedacted: prompt.value,
+    responseRedacted: response.text,
+    originalEnc,
+    subjectKeyId,
+    piiKinds,
+    flagState: e.flags,
+    platform: e.cohort.platform ?? null,
+    region: e.cohort.region ?? null,
+    deviceClass: e.cohort.deviceClass ?? null,
+    segment: e.cohort.segment ?? null,
+    locale: e.cohort.locale ?? null,
+    userRef,
+    latencyMs: e.latencyMs ?? null,
+    tokensIn: e.tokens?.input ?? null,
+    tokensOut: e.tokens?.output ?? null,
+    costMicros: e.cost === undefined ? null : BigInt(Math.round(e.cost * 1_000_000)),
+    provenance: e.provenance ?? null,
+    gateRunId: e.gateRunId ?? null,
+    apiKeyId: actor.keyId,
+  };
+}
+
+function verdictRow(actor: ApiKeyActor, e: VerdictEvent, receivedAt: Date): Row {
+  const categories = e.categories ?? Object.keys(e.scores).filter((c) => e.scores[c]! >= 0.5);
+  return {
+    id: randomUUID(),
+    projectId: actor.projectId,
+    requestId: e.requestId,
+    eventId: e.eventId,
+    classifier: e.classifier.name,
+    classifierVersion: e.classifier.version ?? null,
+    scores: e.scores,
+    categories: [...new Set(categories)].sort(),
+    decision: upper(e.decision),
+    action: upper(e.action),
+    occurredAt: new Date(e.occurredAt),
+    receivedAt,
+  };
+}
+
+async function reportRow(actor: ApiKeyActor, e: ReportEvent, receivedAt: Date): Promise<Row> {
+  return {
+    id: randomUUID(),
+    projectId: actor.projectId,
+    requestId: e.requestId,
+    eventId: e.eventId,
+    category: upper(e.category),
+    // Free text from end users may itself contain personal data.
+    text: e.text === undefined ? null : redactText(e.text).text,
+    reporterRef: e.reporterId ? await pseudonymize(actor.projectId, e.reporterId) : null,
+    occurredAt: new Date(e.occurredAt),
+    receivedAt,
+  };
+}
+
+export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[]): Promise<IngestResult> {
+  const receivedAt = new Date();
+  const results: EventStatus[] = new Array(rawEvents.length);
+  const pending: Pending[] = [];
+  const seen = new Set<string>();
+  const environments = await projectEnvironments(actor.projectId);
+  const boundEnvironment = actor.environmentId;
+
+  for (let index = 0; index < rawEvents.length; index++) {
+    const raw = rawEvents[index];
+    const parsed = ingestEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      results[index] = { index, ...peek(raw), status: "rejected", errors: zodErrors(parsed.error, index) };
+      continue;
+    }
+    const e = parsed.data;
+    const clientId = e.type === "interaction" ? e.requestId : e.eventId;
+    const dedupeKey = `${e.type}\u0000${clientId}`;
+    if (seen.has(dedupeKey)) {
+      results[index] = { index, type: e.type, id: clientId, status: "duplicate" };
+      continue;
+    }
+    seen.add(dedupeKey);
+
+    let row: Row;
+    if (e.type === "interaction") {
+      const environmentId = e.environment ? environments.get(e.environment) : (boundEnvironment ?? environments.get("production"));
+      if (!environmentId || (boundEnvironment && environmentId !== boundEnvironment)) {
+        const message = e.environment
+          ? boundEnvironment
+            ? "this API key is bound to another environment"
+            : `unknown environment "${e.environment}"`
+          : "is required (the key is not bound to an environment and the project has no \"production\")";
+        results[index] = { index, type: e.type, id: clientId, status: "rejected", errors: [{ path: `events.${index}.environment`, message }] };
+        continue;
+      }
+      row = await interactionRow(actor, e, environmentId, receivedAt);
+    } else if (e.type === "verdict") {
+      row = verdictRow(actor, e, receivedAt);
+    } else {
+      row = await reportRow(actor, e, receivedAt);
+    }
+    pending.push({ index, kind: e.type, clientId, row });
+  }
+
+  const insertedIds = pending.length > 0 ? await store(actor, pending, receivedAt) : new Set<string>();
+  for (const p of pending) {
+    results[p.index] = { index: p.index, type: p.kind, id: p.clientId, status: insertedIds.has(p.row.id as string) ? "accepted" : "duplicate" };
+  }
+  const tally = { accepted: 0, duplicate: 0, rejected: 0 };
+  for (const r of results) tally[r.status]++;
+  return { ...tally, results };
+}
+
+async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: Date): Promise<Set<string>> {
+  const byKind = { interaction: [] as Row[], verdict: [] as Row[], report: [] as Row[] };
+  const audits: Row[] = [];
+  for (const p of pending) {
+    byKind[p.kind].push(toRecord(p.row));
+    audits.push(
+      toRecord({
+        orgId: null,
+        projectId: actor.projectId,
+        actorType: "API_KEY",
+        actorId: actor.keyId,
+        actorLabel: actor.keyName,
+        action: `${p.kind}.ingested`,
+        targetType: p.kind,
+        targetId: p.row.id,
+        // The digest ties the evidence row's exact content into the audit chain.
+        metadata: { [p.kind === "interaction" ? "requestId" : "eventId"]: p.clientId, digest: canonicalDigest(p.row) },
+        createdAt: receivedAt,
+      }),
+    );
+  }
+  const { rows } = await pgPool().query<{ kind: string; id: string }>({
+    name: "rampart-ingest",
+    text: INGEST_SQL,
+    values: [JSON.stringify(byKind.interaction), JSON.stringify(byKind.verdict), JSON.stringify(byKind.report), JSON.stringify(audits), actor.projectId],
+  });
+  if (rows.some((r) => r.kind === "outbox")) kickOutboxRelay();
+  return new Set(rows.filter((r) => r.kind !== "outbox").map((r) => r.id));
+}

@@ -1,0 +1,137 @@
+// Builds the single statement that stores a batch: evidence rows, their audit
+// events and one outbox row, in one round trip and one implicit transaction.
+// ON CONFLICT DO NOTHING makes retries idempotent; the audit and outbox rows
+// are written only for the evidence rows that were actually inserted.
+
+type Column = readonly [name: string, pgType: string];
+
+export const interactionColumns: Column[] = [
+  ["id", "uuid"],
+  ["projectId", "uuid"],
+  ["environmentId", "uuid"],
+  ["requestId", "text"],
+  ["occurredAt", "timestamp(3)"],
+  ["receivedAt", "timestamp(3)"],
+  ["modelProvider", "text"],
+  ["modelId", "text"],
+  ["modelVersion", "text"],
+  ["promptTemplateId", "text"],
+  ["promptTemplateVersion", "text"],
+  ["promptRedacted", "jsonb"],
+  ["responseRedacted", "text"],
+  ["originalEnc", "bytea"],
+  ["subjectKeyId", "uuid"],
+  ["piiKinds", "text[]"],
+  ["flagState", "jsonb"],
+  ["platform", "text"],
+  ["region", "text"],
+  ["deviceClass", "text"],
+  ["segment", "text"],
+  ["locale", "text"],
+  ["userRef", "text"],
+  ["latencyMs", "integer"],
+  ["tokensIn", "integer"],
+  ["tokensOut", "integer"],
+  ["costMicros", "bigint"],
+  ["provenance", "jsonb"],
+  ["gateRunId", "text"],
+  ["apiKeyId", "uuid"],
+];
+
+export const verdictColumns: Column[] = [
+  ["id", "uuid"],
+  ["projectId", "uuid"],
+  ["requestId", "text"],
+  ["eventId", "text"],
+  ["classifier", "text"],
+  ["classifierVersion", "text"],
+  ["scores", "jsonb"],
+  ["categories", "text[]"],
+  ["decision", '"VerdictDecision"'],
+  ["action", '"VerdictAction"'],
+  ["occurredAt", "timestamp(3)"],
+  ["receivedAt", "timestamp(3)"],
+];
+
+export const reportColumns: Column[] = [
+  ["id", "uuid"],
+  ["projectId", "uuid"],
+  ["requestId", "text"],
+  ["eventId", "text"],
+  ["category", '"ReportCategory"'],
+  ["text", "text"],
+  ["reporterRef", "text"],
+  ["occurredAt", "timestamp(3)"],
+  ["receivedAt", "timestamp(3)"],
+];
+
+export const auditColumns: Column[] = [
+  ["orgId", "uuid"],
+  ["projectId", "uuid"],
+  ["actorType", '"ActorType"'],
+  ["actorId", "text"],
+  ["actorLabel", "text"],
+  ["action", "text"],
+  ["targetType", "text"],
+  ["targetId", "text"],
+  ["metadata", "jsonb"],
+  ["createdAt", "timestamp(3)"],
+];
+
+const q = (name: string) => `"${name}"`;
+
+/** bytea travels as base64 text inside the JSON parameter. */
+const recordType = (t: string) => (t === "bytea" ? "text" : t);
+const selectExpr = ([name, t]: Column) => (t === "bytea" ? `decode(x.${q(name)}, 'base64')` : `x.${q(name)}`);
+
+function insertCte(alias: string, table: string, columns: Column[], param: string, conflict: string) {
+  const defs = columns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ");
+  return `${alias} AS (
+    INSERT INTO ${q(table)} (${columns.map(([n]) => q(n)).join(", ")})
+    SELECT ${columns.map(selectExpr).join(", ")} FROM jsonb_to_recordset(${param}::jsonb) AS x(${defs})
+    ON CONFLICT (${conflict}) DO NOTHING
+    RETURNING id
+  )`;
+}
+
+export const INGEST_SQL = `
+WITH
+${insertCte("i_ins", "Interaction", interactionColumns, "$1", `"projectId", "requestId"`)},
+${insertCte("v_ins", "Verdict", verdictColumns, "$2", `"projectId", "eventId"`)},
+${insertCte("r_ins", "UserReport", reportColumns, "$3", `"projectId", "eventId"`)},
+inserted AS (
+  SELECT 'interaction' AS kind, id FROM i_ins
+  UNION ALL SELECT 'verdict', id FROM v_ins
+  UNION ALL SELECT 'report', id FROM r_ins
+),
+a_ins AS (
+  INSERT INTO "AuditEvent" (${auditColumns.map(([n]) => q(n)).join(", ")})
+  SELECT ${auditColumns.map(selectExpr).join(", ")}
+  FROM jsonb_to_recordset($4::jsonb) AS x(${auditColumns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ")})
+  WHERE x."targetId"::uuid IN (SELECT id FROM inserted)
+),
+o_ins AS (
+  INSERT INTO "OutboxEvent" (queue, payload)
+  SELECT 'ingest', jsonb_build_object(
+    'projectId', $5::text,
+    'interactions', COALESCE((SELECT jsonb_agg(id) FROM i_ins), '[]'::jsonb),
+    'verdicts', COALESCE((SELECT jsonb_agg(id) FROM v_ins), '[]'::jsonb),
+    'reports', COALESCE((SELECT jsonb_agg(id) FROM r_ins), '[]'::jsonb)
+  )
+  WHERE EXISTS (SELECT 1 FROM inserted)
+  RETURNING id
+)
+SELECT kind, id::text AS id FROM inserted
+UNION ALL SELECT 'outbox', id::text FROM o_ins`;
+
+/** JSON-safe copy of a row for the recordset parameter. */
+export function toRecord(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (typeof v === "bigint") out[k] = v.toString();
+    else if (v instanceof Uint8Array) out[k] = Buffer.from(v).toString("base64");
+    else if (v instanceof Date) out[k] = v.toISOString();
+    else out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+// Pseudonymous user references: a client's raw user id is never stored, only
+// HMAC-SHA256 under the project's own secret (so refs cannot be joined across
+// projects, and a leaked table does not reveal ids).
+import "server-only";
+import { createHmac } from "node:crypto";
+import { db } from "@/lib/db";
+import { open } from "@/lib/crypto/secretbox";
+
+const secrets = new Map<string, Buffer>();
+
+async function projectSecret(projectId: string): Promise<Buffer> {
+  let secret = secrets.get(projectId);
+  if (!secret) {
+    const p = await db().project.findUniqueOrThrow({ where: { id: projectId }, select: { pseudonymKeyEnc: true } });
+    secret = open(p.pseudonymKeyEnc);
+    secrets.set(projectId, secret);
+  }
+  return secret;
+}
+
+export async function pseudonymize(projectId: string, rawUserId: string): Promise<string> {
+  const secret = await projectSecret(projectId);
+  return createHmac("sha256", secret).update(rawUserId, "utf8").digest("base64url");
+}
+
+export const ANONYMOUS_SUBJECT = "anonymous";

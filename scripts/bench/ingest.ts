@@ -1,0 +1,184 @@
+// npm run bench:ingest — drives the running app over loopback and prints JSON:
+// ingest events/s for batches of 100 and for single-event requests, p50/p99,
+// and, in the same run on the same tables, a raw multi-row INSERT of the same
+// kind of rows as the floor to compare with. With dist/server.mjs present it
+// also starts a second server with the lean layer off, to show what Next's
+// route handler alone does for single events.
+//   BENCH_URL (default http://localhost:$PORT or :3000), BENCH_SECONDS (10), BENCH_CONCURRENCY (16)
+import "@/workers/load-env";
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import pg from "pg";
+import { db, disconnectDb } from "@/lib/db";
+import { newSealedKey } from "@/lib/crypto/secretbox";
+import { generateApiKey } from "@/lib/api-keys/key-format";
+import { defaultEnvironments } from "@/lib/projects/defaults";
+import { disconnectRedis } from "@/lib/redis";
+import { closeQueues } from "@/lib/queues/producers";
+import { interactionColumns } from "@/lib/ingest/sql";
+import { percentile, runLoad, type LoadResult } from "./http-load";
+
+const baseUrl = process.env.BENCH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+const PROMPT = [
+  { role: "system", content: "You are a helpful support assistant for Acme. Answer briefly and cite the help centre. ".repeat(6) },
+  { role: "user", content: "My order arrived damaged, the box was crushed and the charger does not work. What can I do? ".repeat(4) },
+];
+const RESPONSE = "I'm sorry your order arrived damaged. You can request a replacement from Orders → Help with this order. ".repeat(12);
+
+function interaction() {
+  return {
+    type: "interaction",
+    requestId: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    environment: "production",
+    model: { provider: "openai", id: "gpt-4.1-mini", version: "2025-04-14" },
+    promptTemplate: { id: "support-answer", version: "7" },
+    prompt: PROMPT,
+    response: RESPONSE,
+    flags: { "assistant-v2": { value: true, variant: "on", version: 3 }, "model-tier": { value: "mini", version: 9 } },
+    cohort: { platform: "web", region: "eu-west", deviceClass: "desktop", segment: "pro", locale: "en-GB" },
+    userId: `user-${Math.floor(Math.random() * 10_000)}`,
+    latencyMs: 700 + Math.floor(Math.random() * 900),
+    tokens: { input: 420, output: 180 },
+    cost: 0.0031,
+  };
+}
+
+async function benchProject(): Promise<{ projectId: string; environmentId: string; key: string }> {
+  const prisma = db();
+  const org = await prisma.organization.upsert({ where: { slug: "bench" }, create: { slug: "bench", name: "Benchmarks" }, update: {} });
+  let project = await prisma.project.findUnique({ where: { slug: "bench-ingest" }, include: { environments: true } });
+  project ??= await prisma.project.create({
+    data: { orgId: org.id, slug: "bench-ingest", name: "Bench: ingest", pseudonymKeyEnc: newSealedKey(), environments: { create: defaultEnvironments.map((e) => ({ ...e })) } },
+    include: { environments: true },
+  });
+  const { key, prefix, hash } = generateApiKey();
+  await prisma.apiKey.create({ data: { projectId: project.id, name: `bench ${new Date().toISOString()}`, prefix, hash, scopes: ["EVENTS_WRITE"], rateLimitPerSecond: 10_000_000 } });
+  return { projectId: project.id, environmentId: project.environments.find((e) => e.key === "production")!.id, key };
+}
+
+function summarize(r: LoadResult, eventsPerRequest: number) {
+  return {
+    requests: r.requests,
+    errors: r.errors,
+    statuses: r.statuses,
+    seconds: Number(r.seconds.toFixed(2)),
+    requestsPerSecond: Math.round(r.requests / r.seconds),
+    eventsPerSecond: Math.round(((r.requests - r.errors) * eventsPerRequest) / r.seconds),
+    p50Ms: Number(percentile(r.latenciesMs, 50).toFixed(2)),
+    p99Ms: Number(percentile(r.latenciesMs, 99).toFixed(2)),
+  };
+}
+
+async function rawInsert(projectId: string, environmentId: string, rows: number) {
+  // The same columns and the same kind of content as ingest stores, in 100-row
+  // multi-row INSERTs over `concurrency` connections.
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: concurrency });
+  const cols = interactionColumns.map(([n]) => n).filter((n) => n !== "originalEnc" && n !== "subjectKeyId");
+  const makeRow = () => {
+    const i = interaction();
+    const v: Record<string, unknown> = {
+      id: randomUUID(), projectId, environmentId, requestId: `raw-${i.requestId}`, occurredAt: new Date(), receivedAt: new Date(),
+      modelProvider: i.model.provider, modelId: i.model.id, modelVersion: i.model.version, promptTemplateId: i.promptTemplate.id,
+      promptTemplateVersion: i.promptTemplate.version, promptRedacted: JSON.stringify(i.prompt), responseRedacted: i.response, piiKinds: [],
+      flagState: JSON.stringify(i.flags), ...i.cohort, userRef: "x".repeat(43), latencyMs: i.latencyMs, tokensIn: 420, tokensOut: 180,
+      costMicros: "3100", provenance: null, gateRunId: null, apiKeyId: null,
+    };
+    return cols.map((c) => v[c] ?? null);
+  };
+  const batches = Math.ceil(rows / 100);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < batches) {
+        next++;
+        const values: unknown[] = [];
+        const tuples: string[] = [];
+        for (let r = 0; r < 100; r++) {
+          const row = makeRow();
+          tuples.push(`(${row.map((_, c) => `$${values.length + c + 1}`).join(",")})`);
+          values.push(...row);
+        }
+        await pool.query(`INSERT INTO "Interaction" (${cols.map((c) => `"${c}"`).join(",")}) VALUES ${tuples.join(",")}`, values);
+      }
+    }),
+  );
+  const secs = (performance.now() - started) / 1000;
+  await pool.end();
+  return { rows: batches * 100, seconds: Number(secs.toFixed(2)), rowsPerSecond: Math.round((batches * 100) / secs) };
+}
+
+async function startNextOnly(port: number): Promise<() => void> {
+  const child = spawn(process.execPath, ["dist/server.mjs"], { env: { ...process.env, PORT: String(port), RAMPART_LEAN_HTTP: "0", NODE_ENV: "production" }, stdio: "ignore" });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`http://localhost:${port}/api/health`).then((r) => r.ok).catch(() => false);
+    if (ok) return () => child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill("SIGKILL");
+  throw new Error("the Next-only comparison server did not start");
+}
+
+async function main() {
+  const health = await fetch(`${baseUrl}/api/health`).catch(() => null);
+  if (!health?.ok) throw new Error(`No healthy Rampart at ${baseUrl} (start it with npm start, or set BENCH_URL)`);
+  const { projectId, environmentId, key } = await benchProject();
+  const headers = { authorization: `Bearer ${key}` };
+  const batchBody = () => JSON.stringify({ events: Array.from({ length: 100 }, interaction) });
+  const singleBody = () => JSON.stringify({ events: [interaction()] });
+
+  // Warm-up: JIT, connection pools, caches.
+  await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds: 2, makeBody: singleBody });
+
+  const batched = summarize(await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds, makeBody: batchBody }), 100);
+  const single = summarize(await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds, makeBody: singleBody }), 1);
+  const raw = await rawInsert(projectId, environmentId, Math.max(10_000, Math.min(batched.eventsPerSecond * seconds, 200_000)));
+
+  let nextRouteOnly: ReturnType<typeof summarize> | null = null;
+  if (existsSync("dist/server.mjs") && process.env.BENCH_SKIP_NEXT !== "1") {
+    const port = Number(new URL(baseUrl).port || 3000) + 17;
+    const stop = await startNextOnly(port);
+    try {
+      await runLoad({ url: `http://localhost:${port}/api/v1/events`, headers, concurrency, seconds: 2, makeBody: singleBody });
+      nextRouteOnly = summarize(await runLoad({ url: `http://localhost:${port}/api/v1/events`, headers, concurrency, seconds, makeBody: singleBody }), 1);
+    } finally {
+      stop();
+    }
+  }
+
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: "ingest",
+        url: baseUrl,
+        concurrency,
+        secondsPerPhase: seconds,
+        batched100: batched,
+        singleEvent: single,
+        singleEventThroughNextRouteHandler: nextRouteOnly,
+        rawMultiRowInsert: raw,
+        ratioBatchedToRawInsert: Number((batched.eventsPerSecond / raw.rowsPerSecond).toFixed(3)),
+        targets: { batchedEventsPerSecond: 10_000, singleRequestsPerSecond: 1_000, singleP99Ms: 50, ratio: 0.5 },
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+main()
+  .catch((err) => {
+    console.error(`[bench:ingest] ${(err as Error).message}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await closeQueues();
+    await disconnectRedis();
+    await disconnectDb();
+  });

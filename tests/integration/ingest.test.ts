@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db";
+import { disconnectRedis } from "@/lib/redis";
+import { closeQueues } from "@/lib/queues/producers";
+import { createApiKey } from "@/lib/api-keys/create-api-key";
+import { revokeApiKey } from "@/lib/api-keys/revoke-api-key";
+import { decryptOriginal } from "@/lib/privacy/subject-keys";
+import type { UserActor } from "@/lib/auth/actor-types";
+import { makeTenant, memberActor } from "./fixtures";
+import { interaction, report, sendEvents, sendReport, verdict } from "./ingest-helpers";
+
+let projectId: string;
+let admin: UserActor;
+let key: string;
+
+const counts = async () => ({
+  interactions: await db().interaction.count({ where: { projectId } }),
+  verdicts: await db().verdict.count({ where: { projectId } }),
+  reports: await db().userReport.count({ where: { projectId } }),
+  audit: await db().auditEvent.count({ where: { projectId, actorType: "API_KEY" } }),
+  outbox: await db().outboxEvent.count({ where: { payload: { path: ["projectId"], equals: projectId } } }),
+});
+
+beforeAll(async () => {
+  const t = await makeTenant();
+  projectId = t.project.id;
+  admin = await memberActor(projectId, "ADMIN");
+  key = (await createApiKey(admin, projectId, { name: "ingest", scopes: ["events:write"] })).key;
+});
+afterAll(async () => {
+  await closeQueues();
+  await disconnectRedis();
+  await disconnectDb();
+});
+
+describe("POST /api/v1/events", () => {
+  it("stores a mixed batch with an audit event per stored event and one outbox row", async () => {
+    const i = interaction();
+    const before = await counts();
+    const res = await sendEvents(key, { events: [i, verdict(i.requestId), report(i.requestId)] });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ accepted: 3, duplicate: 0, rejected: 0 });
+    expect(res.json.results.map((r: { status: string }) => r.status)).toEqual(["accepted", "accepted", "accepted"]);
+    const after = await counts();
+    expect(after).toEqual({
+      interactions: before.interactions + 1,
+      verdicts: before.verdicts + 1,
+      reports: before.reports + 1,
+      audit: before.audit + 3,
+      outbox: before.outbox + 1,
+    });
+    const stored = await db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId, requestId: i.requestId } } });
+    expect(stored).toMatchObject({ modelId: "gpt-4.1-mini", costMicros: 4200n, latencyMs: 812, region: "eu-west", tokensIn: 120 });
+    expect(stored.flagState).toEqual(i.flags);
+  });
+
+  it("answers a retry with 'duplicate' and changes nothing", async () => {
+    const i = interaction();
+    const batch = { events: [i, verdict(i.requestId), report(i.requestId)] };
+    await sendEvents(key, batch);
+    const before = await counts();
+    const again = await sendEvents(key, batch);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ accepted: 0, duplicate: 3, rejected: 0 });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("treats a repeated id inside one batch as a duplicate", async () => {
+    const i = interaction();
+    const res = await sendEvents(key, { events: [i, { ...i, response: "different" }] });
+    expect(res.json.results.map((r: { status: string }) => r.status)).toEqual(["accepted", "duplicate"]);
+  });
+
+  it("stores the valid events of a partial batch and names the field of each rejected one", async () => {
+    const good = interaction();
+    const before = await counts();
+    const res = await sendEvents(key, {
+      events: [good, { ...interaction(), occurredAt: "yesterday" }, { type: "verdict", requestId: "x" }, { type: "mystery" }, 42],
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ accepted: 1, rejected: 4 });
+    const [, badDate, badVerdict, unknownType, notObject] = res.json.results;
+    expect(badDate.errors[0].path).toBe("events.1.occurredAt");
+    expect(badVerdict.errors.map((e: { path: string }) => e.path)).toContain("events.2.eventId");
+    expect(unknownType.errors[0].path).toBe("events.3.type");
+    expect(notObject.status).toBe("rejected");
+    const after = await counts();
+    expect(after.interactions - before.interactions).toBe(1);
+    expect(after.audit - before.audit).toBe(1);
+  });
+
+  it("rejects an unknown environment", async () => {
+    const res = await sendEvents(key, { events: [interaction({ environment: "nowhere" })] });
+    expect(res.json.results[0]).toMatchObject({ status: "rejected", errors: [{ path: "events.0.environment" }] });
+  });
+
+  it("accepts verdicts and reports before their interaction; they attach when it arrives", async () => {
+    const i = interaction();
+    const early = await sendEvents(key, { events: [verdict(i.requestId), report(i.requestId)] });
+    expect(early.json.accepted).toBe(2);
+    await sendEvents(key, { events: [i] });
+    const joined = await db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId, requestId: i.requestId } } });
+    expect(await db().verdict.count({ where: { projectId, requestId: joined.requestId } })).toBe(1);
+    expect(await db().userReport.count({ where: { projectId, requestId: joined.requestId } })).toBe(1);
+  });
+
+  it("stores personal data redacted, keeps the original encrypted, and pseudonymizes user ids", async () => {
+    const i = interaction({
+      prompt: [{ role: "user", content: "I'm jane.doe@example.com, card 4111 1111 1111 1111" }],
+      response: "Thanks Jane, I emailed jane.doe@example.com",
+      userId: "customer-7781",
+    });
+    await sendEvents(key, { events: [i] });
+    const row = await db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId, requestId: i.requestId } } });
+    const stored = JSON.stringify(row.promptRedacted) + row.responseRedacted;
+    expect(stored).not.toContain("jane.doe@example.com");
+    expect(stored).not.toContain("4111");
+    expect(row.piiKinds).toEqual(expect.arrayContaining(["email", "card"]));
+    expect(row.userRef).not.toBe("customer-7781");
+    expect(row.userRef).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await decryptOriginal(row.subjectKeyId!, row.originalEnc!)).toEqual({ prompt: i.prompt, response: i.response });
+  });
+});
+
+describe("bad input gets a clear 4xx and stores nothing", () => {
+  it.each([
+    ["malformed JSON", "{events: [", 400],
+    ["empty body", "", 400],
+    ["not an object", "[]", 400],
+    ["no events", JSON.stringify({ events: [] }), 400],
+    ["events not an array", JSON.stringify({ events: "many" }), 400],
+    ["nested too deeply", "[".repeat(200_000) + "]".repeat(200_000), 400],
+    ["invalid UTF-8", Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 400],
+  ])("%s → %i", async (_name, body, status) => {
+    const before = await counts();
+    const res = await sendEvents(key, body);
+    expect(res.status).toBe(status);
+    expect(res.json.error.message).toBeTruthy();
+    expect(await counts()).toEqual(before);
+  });
+
+  it("answers 413 for a body over 1 MiB and for more than 500 events", async () => {
+    const huge = interaction({ response: "x".repeat(1024 * 1024) });
+    expect((await sendEvents(key, { events: [huge] })).status).toBe(413);
+    const many = Array.from({ length: 501 }, () => ({ type: "report" }));
+    expect((await sendEvents(key, { events: many })).status).toBe(413);
+  });
+
+  it("answers 401 without a key or with a revoked one, 403 with the wrong scope", async () => {
+    expect((await sendEvents(null, { events: [interaction()] })).status).toBe(401);
+    const flagsOnly = await createApiKey(admin, projectId, { name: "flags", scopes: ["flags:read"] });
+    const forbidden = await sendEvents(flagsOnly.key, { events: [interaction()] });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.json.error.message).toContain("events:write");
+    const revoked = await createApiKey(admin, projectId, { name: "revoked", scopes: ["events:write"] });
+    await revokeApiKey(admin, projectId, revoked.id);
+    expect((await sendEvents(revoked.key, { events: [interaction()] })).status).toBe(401);
+  });
+
+  it("answers 429 with Retry-After over the key's rate limit", async () => {
+    const limited = await createApiKey(admin, projectId, { name: "slow", scopes: ["events:write"] });
+    await db().apiKey.update({ where: { id: limited.id }, data: { rateLimitPerSecond: 3 } });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let n = 0; n < 8; n++) {
+      const res = await sendEvents(limited.key, { events: [interaction()] });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get("retry-after");
+    }
+    expect(statuses).toContain(429);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("never answers 5xx to generated malformed events, and stores none of them", async () => {
+    const base = interaction();
+    const junk: unknown[] = [null, true, 3.14, "str", [], [[]], {}, { type: null }, { type: "interaction" }];
+    const mutations: [string, unknown][] = [
+      ["requestId", 123],
+      ["requestId", ""],
+      ["requestId", "x".repeat(10_000)],
+      ["requestId", "\ud800lone"],
+      ["requestId", "nul\u0000byte"],
+      ["occurredAt", 1700000000],
+      ["model", "gpt"],
+      ["model", { provider: [], id: {} }],
+      ["prompt", { deeply: { nested: { object: [1, [2, [3]]] } } }],
+      ["prompt", [{ role: "wizard", content: "hi" }]],
+      ["response", null],
+      ["response", "\udfff"],
+      ["flags", { f: { value: { nested: true } } }],
+      ["cohort", "eu"],
+      ["latencyMs", -1],
+      ["latencyMs", 1.5],
+      ["cost", "free"],
+      ["cost", Number.MAX_VALUE],
+      ["tokens", { input: "many" }],
+      ["provenance", [{ start: 0, end: 5, source: "vibes" }]],
+    ];
+    for (const [field, value] of mutations) junk.push({ ...base, requestId: `${base.requestId}-${field}`, [field]: value });
+    for (const v of [verdict("r"), report("r")]) {
+      for (const [field, value] of Object.entries({ scores: { S1: 2 }, decision: "maybe", category: "rude", eventId: 7, classifier: null })) {
+        if (field in v) junk.push({ ...v, [field]: value });
+      }
+    }
+    const before = await counts();
+    for (let i = 0; i < junk.length; i += 7) {
+      const res = await sendEvents(key, { events: junk.slice(i, i + 7) });
+      expect(res.status).toBeLessThan(500);
+      for (const r of res.json.results) expect(r.status, JSON.stringify(r)).toBe("rejected");
+    }
+    expect(await counts()).toEqual(before);
+    expect(junk.length).toBeGreaterThan(30);
+  });
+});
+
+describe("POST /api/v1/reports", () => {
+  it("takes one report from a report button, idempotent when an eventId is given", async () => {
+    const body = { requestId: "req-from-button", category: "privacy", text: "It showed someone else's address", eventId: "btn-1" };
+    const first = await sendReport(key, body);
+    expect(first.status).toBe(201);
+    expect(first.json.status).toBe("accepted");
+    const retry = await sendReport(key, body);
+    expect(retry.status).toBe(200);
+    expect(retry.json.status).toBe("duplicate");
+  });
+
+  it("rejects an unknown category with the field named", async () => {
+    const res = await sendReport(key, { requestId: "r", category: "spam" });
+    expect(res.status).toBe(400);
+    expect(res.json.error.details[0].path).toBe("category");
+  });
+});
