@@ -88,7 +88,7 @@ function insertCte(alias: string, table: string, columns: Column[], param: strin
   const defs = columns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ");
   return `${alias} AS (
     INSERT INTO ${q(table)} (${columns.map(([n]) => q(n)).join(", ")})
-    SELECT ${columns.map(selectExpr).join(", ")} FROM jsonb_to_recordset(${param}::jsonb) AS x(${defs})
+    SELECT ${columns.map(selectExpr).join(", ")} FROM json_to_recordset(${param}::json) AS x(${defs})
     ON CONFLICT (${conflict}) DO NOTHING
     RETURNING id
   )`;
@@ -107,7 +107,7 @@ inserted AS (
 a_ins AS (
   INSERT INTO "AuditEvent" (${auditColumns.map(([n]) => q(n)).join(", ")})
   SELECT ${auditColumns.map(selectExpr).join(", ")}
-  FROM jsonb_to_recordset($4::jsonb) AS x(${auditColumns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ")})
+  FROM json_to_recordset($4::json) AS x(${auditColumns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ")})
   WHERE x."targetId"::uuid IN (SELECT id FROM inserted)
 ),
 o_ins AS (
