@@ -7,6 +7,9 @@ import { canonicalDigest } from "@/lib/audit/canonical";
 import { decryptOriginal } from "@/lib/privacy/subject-keys";
 import { eraseSubject } from "@/lib/privacy/erase-subject";
 import { applyRetention } from "@/lib/privacy/apply-retention";
+import { sealPendingAuditEvents } from "@/lib/audit/seal-pending-audit-events";
+import { createCheckpoints } from "@/lib/audit/create-checkpoints";
+import { verifyChains } from "@/lib/audit/verify-chains";
 import type { UserActor } from "@/lib/auth/actor-types";
 import { makeTenant, memberActor } from "./fixtures";
 import { interaction, sendEvents } from "./ingest-helpers";
@@ -56,6 +59,13 @@ describe("erasure (right to be forgotten)", () => {
 
     const event = await db().auditEvent.findFirstOrThrow({ where: { projectId, action: "subject.erased" } });
     expect(JSON.stringify(event, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain("erase-me");
+
+    // And the project's audit chain — with the evidence digests of the erased rows — still verifies.
+    await sealPendingAuditEvents({ maxEvents: 100_000 });
+    await createCheckpoints();
+    const report = await verifyChains({ projectId });
+    expect(report.chains[0]).toMatchObject({ ok: true });
+    expect(report.chains[0]!.length).toBeGreaterThanOrEqual(4);
   });
 
   it("stores no original for a subject erased earlier in the same month", async () => {
