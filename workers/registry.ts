@@ -5,6 +5,7 @@ import { processPing } from "@/workers/processors/system-ping";
 import { processAuditSeal } from "@/workers/processors/audit-seal";
 import { processAuditCheckpoint } from "@/workers/processors/audit-checkpoint";
 import { processApplyRetention, processRelayOutbox } from "@/workers/processors/maintenance";
+import { processIngestAccepted } from "@/workers/processors/triage";
 
 export type Processor = (job: Job) => Promise<unknown>;
 
@@ -17,6 +18,7 @@ export type Registration = {
 
 export const registrations: Registration[] = [
   { queue: "system", concurrency: 4, handlers: { ping: processPing } },
+  { queue: "ingest", concurrency: 8, handlers: { accepted: processIngestAccepted } },
   // One at a time per process; chain locks keep several processes correct.
   { queue: "audit", concurrency: 1, handlers: { seal: processAuditSeal, checkpoint: processAuditCheckpoint } },
   { queue: "maintenance", concurrency: 1, handlers: { "relay-outbox": processRelayOutbox, "apply-retention": processApplyRetention } },

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db";
+import { disconnectRedis } from "@/lib/redis";
+import { closeQueues } from "@/lib/queues/producers";
+import { createApiKey } from "@/lib/api-keys/create-api-key";
+import { processAcceptedBatch, inSample } from "@/lib/triage/process-signals";
+import { claimNextItem } from "@/lib/triage/claim-next";
+import type { UserActor } from "@/lib/auth/actor-types";
+import { makeTenant, memberActor } from "./fixtures";
+import { interaction, report, sendEvents, verdict } from "./ingest-helpers";
+
+let projectId: string;
+let key: string;
+
+beforeAll(async () => {
+  const t = await makeTenant();
+  projectId = t.project.id;
+  const admin = await memberActor(projectId, "ADMIN");
+  key = (await createApiKey(admin, projectId, { name: "k", scopes: ["events:write"] })).key;
+});
+afterAll(async () => {
+  await closeQueues();
+  await disconnectRedis();
+  await disconnectDb();
+});
+
+/** The batch the outbox would carry for everything stored about these requests. */
+async function batchFor(requestIds: string[], pid = projectId) {
+  const where = { projectId: pid, requestId: { in: requestIds } };
+  const [interactions, verdicts, reports] = await Promise.all([
+    db().interaction.findMany({ where, select: { id: true } }),
+    db().verdict.findMany({ where, select: { id: true } }),
+    db().userReport.findMany({ where, select: { id: true } }),
+  ]);
+  return { projectId: pid, interactions: interactions.map((r) => r.id), verdicts: verdicts.map((r) => r.id), reports: reports.map((r) => r.id) };
+}
+
+const item = (requestId: string, pid = projectId) => db().triageItem.findUnique({ where: { projectId_requestId: { projectId: pid, requestId } } });
+
+describe("grouping signals into triage items", () => {
+  it("makes one item per interaction however often and concurrently its signals are delivered", async () => {
+    const i = interaction();
+    await sendEvents(key, { events: [i, verdict(i.requestId, { scores: { S10: 0.9 } }), report(i.requestId), report(i.requestId)] });
+    const batch = await batchFor([i.requestId]);
+    // The same batch delivered five times at once, plus overlapping partial batches.
+    await Promise.all([
+      ...Array.from({ length: 5 }, () => processAcceptedBatch(batch)),
+      processAcceptedBatch({ ...batch, reports: [] }),
+      processAcceptedBatch({ ...batch, verdicts: [] }),
+    ]);
+    expect(await db().triageItem.count({ where: { projectId, requestId: i.requestId } })).toBe(1);
+    expect(await item(i.requestId)).toMatchObject({ source: "BOTH", reportCount: 2, categories: ["S10"], status: "NEW", unblockedFlag: true });
+  });
+
+  it("raises priority with each report, and severity once there are many", async () => {
+    const i = interaction();
+    await sendEvents(key, { events: [i, report(i.requestId, { category: "incorrect" })] });
+    await processAcceptedBatch(await batchFor([i.requestId]));
+    const one = (await item(i.requestId))!;
+    expect(one).toMatchObject({ severity: "SEV4", source: "REPORT", reportCount: 1 });
+
+    await sendEvents(key, { events: [report(i.requestId, { category: "incorrect" })] });
+    await processAcceptedBatch(await batchFor([i.requestId]));
+    const two = (await item(i.requestId))!;
+    expect(two.priority).toBeGreaterThan(one.priority);
+
+    await sendEvents(key, { events: [report(i.requestId, { category: "incorrect" })] });
+    await processAcceptedBatch(await batchFor([i.requestId]));
+    const three = (await item(i.requestId))!;
+    expect(three).toMatchObject({ severity: "SEV2", reportCount: 3 });
+    // Raised severity brings the SLA deadlines forward.
+    expect(three.firstTriageDueAt!.getTime()).toBeLessThan(one.firstTriageDueAt!.getTime());
+  });
+
+  it("applies severity rules: self-harm is sev1, a privacy report sev2", async () => {
+    const a = interaction();
+    const b = interaction();
+    await sendEvents(key, { events: [a, verdict(a.requestId, { scores: { S11: 0.97 }, decision: "block", action: "fallback" }), b, report(b.requestId, { category: "privacy" })] });
+    await processAcceptedBatch(await batchFor([a.requestId, b.requestId]));
+    expect(await item(a.requestId)).toMatchObject({ severity: "SEV1", source: "CLASSIFIER", unblockedFlag: false });
+    expect(await item(b.requestId)).toMatchObject({ severity: "SEV2", source: "REPORT" });
+  });
+
+  it("ranks output a classifier flagged but did not block above output it blocked", async () => {
+    const shown = interaction();
+    const blocked = interaction();
+    await sendEvents(key, {
+      events: [shown, verdict(shown.requestId, { decision: "flag" }), blocked, verdict(blocked.requestId, { decision: "block", action: "fallback" })],
+    });
+    await processAcceptedBatch(await batchFor([shown.requestId, blocked.requestId]));
+    const [s, b] = [(await item(shown.requestId))!, (await item(blocked.requestId))!];
+    expect(s.severity).toBe(b.severity);
+    expect(s.priority).toBeGreaterThan(b.priority);
+  });
+
+  it("attaches signals that arrived before their interaction", async () => {
+    const i = interaction();
+    await sendEvents(key, { events: [report(i.requestId)] });
+    await processAcceptedBatch(await batchFor([i.requestId]));
+    await sendEvents(key, { events: [i] });
+    await processAcceptedBatch(await batchFor([i.requestId]));
+    expect(await db().triageItem.count({ where: { projectId, requestId: i.requestId } })).toBe(1);
+  });
+});
+
+describe("blind review sampling of classifier-passed traffic", () => {
+  it("samples passed interactions at the project's rate, deterministically, as low-severity sample items", async () => {
+    const { project } = await makeTenant();
+    await db().project.update({ where: { id: project.id }, data: { sampleRateBps: 5_000 } });
+    const admin = await memberActor(project.id, "ADMIN");
+    const k = (await createApiKey(admin, project.id, { name: "k", scopes: ["events:write"] })).key;
+    const events = Array.from({ length: 40 }, () => interaction());
+    await sendEvents(k, { events: [...events, ...events.map((e) => verdict(e.requestId, { decision: "pass", scores: { S1: 0.01 } }))] });
+    const ids = events.map((e) => e.requestId);
+    await processAcceptedBatch(await batchFor(ids, project.id));
+    await processAcceptedBatch(await batchFor(ids, project.id));
+    const items = await db().triageItem.findMany({ where: { projectId: project.id } });
+    const expected = ids.filter((r) => inSample(project.id, r, 5_000));
+    expect(items.map((i) => i.requestId).sort()).toEqual(expected.sort());
+    expect(expected.length).toBeGreaterThan(5);
+    expect(expected.length).toBeLessThan(35);
+    for (const it of items) expect(it).toMatchObject({ isSample: true, source: "SAMPLE", severity: "SEV4" });
+  });
+
+  it("samples nothing at rate 0", async () => {
+    const { project } = await makeTenant();
+    await db().project.update({ where: { id: project.id }, data: { sampleRateBps: 0 } });
+    const admin = await memberActor(project.id, "ADMIN");
+    const k = (await createApiKey(admin, project.id, { name: "k", scopes: ["events:write"] })).key;
+    const i = interaction();
+    await sendEvents(k, { events: [i, verdict(i.requestId, { decision: "pass" })] });
+    await processAcceptedBatch(await batchFor([i.requestId], project.id));
+    expect(await db().triageItem.count({ where: { projectId: project.id } })).toBe(0);
+  });
+});
+
+describe("claim next", () => {
+  it("gives concurrent reviewers different items, most urgent first, and nothing twice", async () => {
+    const { project } = await makeTenant();
+    const admin = await memberActor(project.id, "ADMIN");
+    const k = (await createApiKey(admin, project.id, { name: "k", scopes: ["events:write"] })).key;
+    const events = Array.from({ length: 24 }, () => interaction());
+    const urgent = events[17]!;
+    await sendEvents(k, {
+      events: [...events, ...events.map((e) => verdict(e.requestId, { scores: e === urgent ? { S11: 0.99 } : { S10: 0.8 } }))],
+    });
+    await processAcceptedBatch(await batchFor(events.map((e) => e.requestId), project.id));
+
+    const reviewers: UserActor[] = await Promise.all(Array.from({ length: 8 }, () => memberActor(project.id, "REVIEWER")));
+    const first = await claimNextItem(reviewers[0]!, project.id);
+    expect(first?.requestId).toBe(urgent.requestId);
+
+    const claims = await Promise.all(reviewers.flatMap((r) => [claimNextItem(r, project.id), claimNextItem(r, project.id), claimNextItem(r, project.id)]));
+    const got = claims.filter((c): c is { id: string; requestId: string } => c !== null).map((c) => c.id);
+    expect(got).toHaveLength(23);
+    expect(new Set([...got, first!.id]).size).toBe(24);
+    expect(await claimNextItem(reviewers[0]!, project.id)).toBeNull();
+    expect(await db().triageItem.count({ where: { projectId: project.id, status: "CLAIMED" } })).toBe(24);
+    expect(await db().auditEvent.count({ where: { projectId: project.id, action: "triage.claimed" } })).toBe(24);
+  });
+
+  it("returns an item whose lease lapsed to the queue", async () => {
+    const { project } = await makeTenant();
+    const admin = await memberActor(project.id, "ADMIN");
+    const k = (await createApiKey(admin, project.id, { name: "k", scopes: ["events:write"] })).key;
+    const i = interaction();
+    await sendEvents(k, { events: [i, report(i.requestId)] });
+    await processAcceptedBatch(await batchFor([i.requestId], project.id));
+    const [a, b] = [await memberActor(project.id, "REVIEWER"), await memberActor(project.id, "REVIEWER")];
+    expect(await claimNextItem(a, project.id)).not.toBeNull();
+    expect(await claimNextItem(b, project.id)).toBeNull();
+    await db().triageItem.updateMany({ where: { projectId: project.id }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+    expect((await claimNextItem(b, project.id))?.requestId).toBe(i.requestId);
+  });
+
+  it("does not let a viewer claim", async () => {
+    const viewer = await memberActor(projectId, "VIEWER");
+    await expect(claimNextItem(viewer, projectId)).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
