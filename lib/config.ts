@@ -34,6 +34,8 @@ export const configSchema = z
     METRICS_TOKEN: optionalString,
     /** Requests per second one API key may make, unless the key sets its own limit. */
     API_KEY_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(5000),
+    /** How long a worker's job lock lasts; a killed worker's jobs are retried after about this long. */
+    WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   })
   .superRefine((cfg, ctx) => {

@@ -26,7 +26,16 @@ const workers = registrations.map((reg) => {
       if (!handler) throw new UnrecoverableError(`No processor for job "${job.name}" on queue "${reg.queue}"`);
       return handler(job);
     },
-    { connection: createRedis(), prefix: QUEUE_PREFIX, concurrency: reg.concurrency, autorun: true },
+    {
+      connection: createRedis(),
+      prefix: QUEUE_PREFIX,
+      concurrency: reg.concurrency,
+      autorun: true,
+      // A job whose worker died (SIGKILL, OOM) is taken back after its lock lapses.
+      lockDuration: cfg.WORKER_LOCK_MS,
+      stalledInterval: cfg.WORKER_LOCK_MS,
+      maxStalledCount: 5,
+    },
   );
   worker.on("completed", () => counts.completed++);
   worker.on("failed", (job, err) => {

@@ -6,6 +6,8 @@ import { processAuditSeal } from "@/workers/processors/audit-seal";
 import { processAuditCheckpoint } from "@/workers/processors/audit-checkpoint";
 import { processApplyRetention, processRelayOutbox } from "@/workers/processors/maintenance";
 import { processIngestAccepted } from "@/workers/processors/triage";
+import { processReconcileSla, processSlaDeadline } from "@/workers/processors/sla";
+import { processNotificationEvent } from "@/workers/processors/notifications";
 
 export type Processor = (job: Job) => Promise<unknown>;
 
@@ -21,5 +23,11 @@ export const registrations: Registration[] = [
   { queue: "ingest", concurrency: 8, handlers: { accepted: processIngestAccepted } },
   // One at a time per process; chain locks keep several processes correct.
   { queue: "audit", concurrency: 1, handlers: { seal: processAuditSeal, checkpoint: processAuditCheckpoint } },
-  { queue: "maintenance", concurrency: 1, handlers: { "relay-outbox": processRelayOutbox, "apply-retention": processApplyRetention } },
+  { queue: "sla", concurrency: 4, handlers: { deadline: processSlaDeadline } },
+  { queue: "notifications", concurrency: 4, handlers: { event: processNotificationEvent } },
+  {
+    queue: "maintenance",
+    concurrency: 1,
+    handlers: { "relay-outbox": processRelayOutbox, "apply-retention": processApplyRetention, "reconcile-sla": processReconcileSla },
+  },
 ];

@@ -12,6 +12,8 @@ export const schedules: { id: string; queue: QueueKey; job: string; everyMs: num
   // Catches outbox rows committed while Redis was down or whose kick was lost.
   { id: "relay-outbox", queue: "maintenance", job: "relay-outbox", everyMs: 2_000 },
   { id: "apply-retention", queue: "maintenance", job: "apply-retention", everyMs: 24 * 3600_000 },
+  // Rebuilds SLA timers from Postgres: overdue ones fire, upcoming ones are (re)scheduled.
+  { id: "reconcile-sla", queue: "maintenance", job: "reconcile-sla", everyMs: 30_000 },
 ];
 
 export async function upsertSchedules(): Promise<void> {

@@ -37,8 +37,8 @@ export async function relayOutbox({ limit = BATCH, redeliverAfterMs = REDELIVER_
   const redeliverBefore = new Date(Date.now() - redeliverAfterMs);
   return db().$transaction(
     async (tx) => {
-      const rows = await tx.$queryRaw<{ id: bigint; queue: string; payload: unknown }[]>`
-        SELECT id, queue, payload FROM "OutboxEvent"
+      const rows = await tx.$queryRaw<{ id: bigint; queue: string; job: string; payload: unknown }[]>`
+        SELECT id, queue, job, payload FROM "OutboxEvent"
         WHERE "processedAt" IS NULL AND ("enqueuedAt" IS NULL OR "enqueuedAt" < ${redeliverBefore})
         ORDER BY id
         LIMIT ${limit}
@@ -49,7 +49,7 @@ export async function relayOutbox({ limit = BATCH, redeliverAfterMs = REDELIVER_
       for (const [queue, items] of byQueue) {
         await withTimeout(
           producerQueue(queue as QueueKey).addBulk(
-            items.map((r) => ({ name: "accepted", data: r.payload as object, opts: { jobId: outboxJobId(r.id) } })),
+            items.map((r) => ({ name: r.job, data: r.payload as object, opts: { jobId: outboxJobId(r.id) } })),
           ),
           ENQUEUE_TIMEOUT_MS,
           `enqueue to ${queue}`,

@@ -7,9 +7,11 @@ export const defaultEnvironments = [
   { key: "staging", name: "Staging", protected: false },
 ] as const;
 
-export const defaultSlaPolicies: { severity: Severity; firstTriageMinutes: number; resolutionMinutes: number }[] = [
-  { severity: "SEV1", firstTriageMinutes: 30, resolutionMinutes: 4 * 60 },
-  { severity: "SEV2", firstTriageMinutes: 4 * 60, resolutionMinutes: 24 * 60 },
-  { severity: "SEV3", firstTriageMinutes: 24 * 60, resolutionMinutes: 72 * 60 },
-  { severity: "SEV4", firstTriageMinutes: 72 * 60, resolutionMinutes: 7 * 24 * 60 },
+const HOUR = 3600;
+
+export const defaultSlaPolicies: { severity: Severity; firstTriageSeconds: number; resolutionSeconds: number }[] = [
+  { severity: "SEV1", firstTriageSeconds: HOUR / 2, resolutionSeconds: 4 * HOUR },
+  { severity: "SEV2", firstTriageSeconds: 4 * HOUR, resolutionSeconds: 24 * HOUR },
+  { severity: "SEV3", firstTriageSeconds: 24 * HOUR, resolutionSeconds: 72 * HOUR },
+  { severity: "SEV4", firstTriageSeconds: 72 * HOUR, resolutionSeconds: 7 * 24 * HOUR },
 ];

@@ -30,6 +30,23 @@ export const queues = {
     jobs: {
       "relay-outbox": z.object({}),
       "apply-retention": z.object({}),
+      "reconcile-sla": z.object({}),
+    },
+  },
+  /** SLA timers: delayed jobs, one per item deadline (lib/triage/sla-timers.ts). */
+  sla: {
+    name: "sla",
+    jobs: {
+      deadline: z.object({ itemId: z.uuid(), kind: z.enum(["at_risk", "first_triage", "resolution"]), dueAt: z.iso.datetime() }),
+    },
+  },
+  /** Events for people (SLA breaches, incidents, …), written to the outbox with the change that caused them. */
+  notifications: {
+    name: "notifications",
+    jobs: {
+      event: z
+        .object({ type: z.string().min(1), projectId: z.uuid(), audience: z.enum(["leads", "admins", "all"]).default("all") })
+        .loose(),
     },
   },
   /** Audit hash chain upkeep, on schedules the worker sets up (workers/schedules.ts). */

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { db } from "@/lib/db";
 import { ruleConditionSchema, priorityFor, severityFor, type SeverityRuleDef, type Sev, type Signals } from "@/lib/triage/severity";
 import { fallbackPolicies, slaDeadlines, type SlaPolicyLike } from "@/lib/triage/sla";
+import { scheduleSlaTimersSoon, type TimedItem } from "@/lib/triage/sla-timers";
 
 export type AcceptedBatch = { projectId: string; interactions: string[]; verdicts: string[]; reports: string[] };
 
@@ -47,14 +48,23 @@ export async function processAcceptedBatch(batch: AcceptedBatch): Promise<{ item
   const requestIds = [...new Set([...verdicts, ...reports, ...interactions].map((r) => r.requestId))];
   if (requestIds.length === 0) return { items: 0 };
   const config = await projectRules(projectId);
+  const changed: TimedItem[] = [];
   let items = 0;
   for (const requestId of requestIds) {
-    if (await upsertItem(projectId, requestId, config)) items++;
+    const result = await upsertItem(projectId, requestId, config);
+    if (result) items++;
+    if (result && result !== "unchanged") changed.push(result);
   }
+  scheduleSlaTimersSoon(changed);
   return { items };
 }
 
-async function upsertItem(projectId: string, requestId: string, config: Awaited<ReturnType<typeof projectRules>>): Promise<boolean> {
+/** The created or changed item (for its SLA timers), "unchanged", or null when no item is due. */
+async function upsertItem(
+  projectId: string,
+  requestId: string,
+  config: Awaited<ReturnType<typeof projectRules>>,
+): Promise<TimedItem | "unchanged" | null> {
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`triage:${projectId}:${requestId}`}, 0))`;
     const [verdicts, reports, interaction, existing] = await Promise.all([
@@ -73,7 +83,7 @@ async function upsertItem(projectId: string, requestId: string, config: Awaited<
     const signalled = flaggedVerdicts.length > 0 || reports.length > 0;
     const passedOnly = !signalled && verdicts.length > 0 && interaction !== null;
     const sample = passedOnly && !existing && inSample(projectId, requestId, config.sampleRateBps);
-    if (!signalled && !sample && !existing?.isSample) return false;
+    if (!signalled && !sample && !existing?.isSample) return null;
 
     const signals: Signals = {
       categories,
@@ -97,8 +107,7 @@ async function upsertItem(projectId: string, requestId: string, config: Awaited<
 
     if (!existing) {
       const createdAt = new Date();
-      await tx.triageItem.create({ data: { projectId, requestId, createdAt, ...fields, ...slaDeadlines(createdAt, config.policies[severity]) } });
-      return true;
+      return tx.triageItem.create({ data: { projectId, requestId, createdAt, ...fields, ...slaDeadlines(createdAt, config.policies[severity]) } });
     }
     // A reviewer's decision stands: signals can raise severity, never lower it.
     const raised = severityRank(severity) < severityRank(existing.severity);
@@ -106,11 +115,10 @@ async function upsertItem(projectId: string, requestId: string, config: Awaited<
       ...fields,
       severity: raised ? severity : existing.severity,
       priority: Math.max(fields.priority, existing.priority),
-      ...(raised ? slaDeadlines(existing.createdAt, config.policies[severity]) : {}),
+      ...(raised ? slaDeadlines(existing.createdAt, config.policies[severity], Number(existing.pausedMs)) : {}),
     };
-    if (sameItem(existing, next)) return true;
-    await tx.triageItem.update({ where: { id: existing.id }, data: { ...next, version: { increment: 1 } } });
-    return true;
+    if (sameItem(existing, next)) return "unchanged";
+    return tx.triageItem.update({ where: { id: existing.id }, data: { ...next, version: { increment: 1 } } });
   });
 }
 

@@ -1,0 +1,13 @@
+// Notification events from the outbox → webhook deliveries.
+import type { Job } from "bullmq";
+import { queues } from "@/lib/queues/contracts";
+import { fanOutNotification } from "@/lib/notifications/fan-out";
+import { markOutboxProcessed, outboxRowId } from "@/lib/outbox/relay";
+
+export async function processNotificationEvent(job: Job): Promise<{ deliveries: number }> {
+  const event = queues.notifications.jobs.event.parse(job.data);
+  const deliveries = await fanOutNotification(job.id ?? `${event.type}:${Date.now()}`, event);
+  const row = outboxRowId(job.id);
+  if (row !== null) await markOutboxProcessed(row);
+  return { deliveries };
+}
