@@ -4,7 +4,7 @@ import type { QueueKey } from "@/lib/queues/contracts";
 import { processPing } from "@/workers/processors/system-ping";
 import { processAuditSeal } from "@/workers/processors/audit-seal";
 import { processAuditCheckpoint } from "@/workers/processors/audit-checkpoint";
-import { processApplyRetention, processRelayOutbox } from "@/workers/processors/maintenance";
+import { processApplyRetention, processRecomputeQuality, processRelayOutbox } from "@/workers/processors/maintenance";
 import { processIngestAccepted } from "@/workers/processors/triage";
 import { processReconcileSla, processSlaDeadline } from "@/workers/processors/sla";
 import { processNotificationEvent } from "@/workers/processors/notifications";
@@ -28,6 +28,11 @@ export const registrations: Registration[] = [
   {
     queue: "maintenance",
     concurrency: 1,
-    handlers: { "relay-outbox": processRelayOutbox, "apply-retention": processApplyRetention, "reconcile-sla": processReconcileSla },
+    handlers: {
+      "relay-outbox": processRelayOutbox,
+      "apply-retention": processApplyRetention,
+      "reconcile-sla": processReconcileSla,
+      "recompute-quality": processRecomputeQuality,
+    },
   },
 ];

@@ -14,6 +14,7 @@ export const schedules: { id: string; queue: QueueKey; job: string; everyMs: num
   { id: "apply-retention", queue: "maintenance", job: "apply-retention", everyMs: 24 * 3600_000 },
   // Rebuilds SLA timers from Postgres: overdue ones fire, upcoming ones are (re)scheduled.
   { id: "reconcile-sla", queue: "maintenance", job: "reconcile-sla", everyMs: 30_000 },
+  { id: "recompute-quality", queue: "maintenance", job: "recompute-quality", everyMs: 5 * 60_000 },
 ];
 
 export async function upsertSchedules(): Promise<void> {

@@ -31,6 +31,7 @@ export const queues = {
       "relay-outbox": z.object({}),
       "apply-retention": z.object({}),
       "reconcile-sla": z.object({}),
+      "recompute-quality": z.object({}),
     },
   },
   /** SLA timers: delayed jobs, one per item deadline (lib/triage/sla-timers.ts). */

@@ -1,8 +1,9 @@
-// Periodic upkeep: the outbox relay's safety net, and data retention.
+// Periodic upkeep: the outbox relay's safety net, data retention, classifier quality.
 import type { Job } from "bullmq";
 import { queues } from "@/lib/queues/contracts";
 import { drainOutbox } from "@/lib/outbox/relay";
 import { applyRetention } from "@/lib/privacy/apply-retention";
+import { recomputeAllClassifierQuality } from "@/lib/quality/recompute-classifier-quality";
 
 export async function processRelayOutbox(job: Job): Promise<{ relayed: number }> {
   queues.maintenance.jobs["relay-outbox"].parse(job.data);
@@ -12,4 +13,9 @@ export async function processRelayOutbox(job: Job): Promise<{ relayed: number }>
 export async function processApplyRetention(job: Job) {
   queues.maintenance.jobs["apply-retention"].parse(job.data);
   return { projects: await applyRetention() };
+}
+
+export async function processRecomputeQuality(job: Job) {
+  queues.maintenance.jobs["recompute-quality"].parse(job.data);
+  return recomputeAllClassifierQuality();
 }
