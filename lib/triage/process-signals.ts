@@ -17,6 +17,20 @@ export function inSample(projectId: string, requestId: string, rateBps: number):
   return h.readUInt32BE(0) % 10_000 < rateBps;
 }
 
+/**
+ * The interactions that may need an item: a flag, a report, an existing item,
+ * or a passing verdict (a sampling candidate). Most traffic has none of these,
+ * and is skipped with one query instead of a locked transaction each.
+ */
+async function itemCandidates(projectId: string, requestIds: string[]): Promise<string[]> {
+  const rows = await db().$queryRaw<{ requestId: string }[]>`
+    SELECT r."requestId" FROM unnest(${requestIds}::text[]) AS r("requestId")
+    WHERE EXISTS (SELECT 1 FROM "Verdict" v WHERE v."projectId" = ${projectId}::uuid AND v."requestId" = r."requestId")
+       OR EXISTS (SELECT 1 FROM "UserReport" u WHERE u."projectId" = ${projectId}::uuid AND u."requestId" = r."requestId")
+       OR EXISTS (SELECT 1 FROM "TriageItem" t WHERE t."projectId" = ${projectId}::uuid AND t."requestId" = r."requestId")`;
+  return rows.map((r) => r.requestId);
+}
+
 async function projectRules(projectId: string): Promise<{ rules: SeverityRuleDef[] | undefined; policies: Record<Sev, SlaPolicyLike>; sampleRateBps: number }> {
   const project = await db().project.findUniqueOrThrow({
     where: { id: projectId },
@@ -47,10 +61,12 @@ export async function processAcceptedBatch(batch: AcceptedBatch): Promise<{ item
   ]);
   const requestIds = [...new Set([...verdicts, ...reports, ...interactions].map((r) => r.requestId))];
   if (requestIds.length === 0) return { items: 0 };
+  const candidates = await itemCandidates(projectId, requestIds);
+  if (candidates.length === 0) return { items: 0 };
   const config = await projectRules(projectId);
   const changed: TimedItem[] = [];
   let items = 0;
-  for (const requestId of requestIds) {
+  for (const requestId of candidates) {
     const result = await upsertItem(projectId, requestId, config);
     if (result) items++;
     if (result && result !== "unchanged") changed.push(result);
@@ -67,12 +83,11 @@ async function upsertItem(
 ): Promise<TimedItem | "unchanged" | null> {
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`triage:${projectId}:${requestId}`}, 0))`;
-    const [verdicts, reports, interaction, existing] = await Promise.all([
-      tx.verdict.findMany({ where: { projectId, requestId }, select: { decision: true, scores: true, categories: true } }),
-      tx.userReport.findMany({ where: { projectId, requestId }, select: { category: true } }),
-      tx.interaction.findUnique({ where: { projectId_requestId: { projectId, requestId } }, select: { id: true } }),
-      tx.triageItem.findUnique({ where: { projectId_requestId: { projectId, requestId } } }),
-    ]);
+    // One connection per transaction: queries run one after another anyway.
+    const verdicts = await tx.verdict.findMany({ where: { projectId, requestId }, select: { decision: true, scores: true, categories: true } });
+    const reports = await tx.userReport.findMany({ where: { projectId, requestId }, select: { category: true } });
+    const interaction = await tx.interaction.findUnique({ where: { projectId_requestId: { projectId, requestId } }, select: { id: true } });
+    const existing = await tx.triageItem.findUnique({ where: { projectId_requestId: { projectId, requestId } } });
 
     const flaggedVerdicts = verdicts.filter((v) => v.decision !== "PASS");
     const categories: Record<string, number> = {};
