@@ -130,7 +130,7 @@ async function upsertItem(
       ...fields,
       severity: raised ? severity : existing.severity,
       priority: Math.max(fields.priority, existing.priority),
-      ...(raised ? slaDeadlines(existing.createdAt, config.policies[severity], Number(existing.pausedMs)) : {}),
+      ...(raised ? slaDeadlines(existing.createdAt, config.policies[severity], Number(existing.pausedMs) / 60_000) : {}),
     };
     if (sameItem(existing, next)) return "unchanged";
     return tx.triageItem.update({ where: { id: existing.id }, data: { ...next, version: { increment: 1 } } });

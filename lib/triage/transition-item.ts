@@ -14,6 +14,8 @@ import { checkTransition, itemActions, transitions, type ItemStatus } from "@/li
 import { LEASE_MINUTES } from "@/lib/triage/claim-next";
 import { BREACH_PRIORITY_BOOST } from "@/lib/triage/fire-sla-deadline";
 import { scheduleSlaTimersSoon } from "@/lib/triage/sla-timers";
+import { fallbackPolicies, shiftForPause, workCalendarOf } from "@/lib/triage/sla";
+import { workingMinutesBetween } from "@/lib/triage/business-hours";
 
 export const transitionSchema = z.object({
   action: z.enum(itemActions),
@@ -65,12 +67,15 @@ export async function transitionItem(actor: Actor, projectId: string, itemId: st
         Object.assign(data, { pausedAt: now, leaseExpiresAt: null });
         break;
       case "resume": {
-        // The clock stood still while waiting: every deadline moves by the pause.
-        const paused = now.getTime() - (item.pausedAt ?? now).getTime();
-        const shift = (d: Date | null) => (d ? new Date(d.getTime() + paused) : null);
+        // The clock stood still while waiting: every deadline moves by the
+        // working time of the pause (in the policy's calendar).
+        const pausedAt = item.pausedAt ?? now;
+        const policy = (await tx.slaPolicy.findUnique({ where: { projectId_severity: { projectId, severity: item.severity } } })) ?? fallbackPolicies[item.severity];
+        const shift = (d: Date | null) => shiftForPause(d, pausedAt, now, policy);
+        const pausedWorkingMs = Math.round(workingMinutesBetween(pausedAt, now, workCalendarOf(policy)) * 60_000);
         Object.assign(data, {
           pausedAt: null,
-          pausedMs: item.pausedMs + BigInt(paused),
+          pausedMs: item.pausedMs + BigInt(Math.max(0, pausedWorkingMs)),
           claimedById: null,
           atRiskAt: shift(item.atRiskAt),
           firstTriageDueAt: shift(item.firstTriageDueAt),
