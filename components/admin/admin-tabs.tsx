@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 const tabs = [
   { label: "Settings", path: "" },
   { label: "Members", path: "/members" },
+  { label: "Triage", path: "/triage" },
   { label: "API keys", path: "/api-keys" },
   { label: "Audit log", path: "/audit" },
 ];

@@ -36,12 +36,13 @@ async function projectRules(projectId: string): Promise<{ rules: SeverityRuleDef
     where: { id: projectId },
     select: {
       sampleRateBps: true,
-      severityRules: { where: { enabled: true }, orderBy: { position: "asc" } },
+      severityRules: { orderBy: { position: "asc" } },
       slaPolicies: true,
     },
   });
+  // Once a project has rules of its own, they are the rules — even if all are disabled.
   const rules = project.severityRules.length
-    ? project.severityRules.flatMap((r) => {
+    ? project.severityRules.filter((r) => r.enabled).flatMap((r) => {
         const c = ruleConditionSchema.safeParse(r.condition);
         return c.success ? [{ name: r.name, condition: c.data, severity: r.severity }] : [];
       })
