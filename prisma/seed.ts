@@ -3,11 +3,16 @@
 // only against an empty database; prints the sign-in details once.
 import "@/workers/load-env";
 import { randomBytes } from "node:crypto";
-import { db, disconnectDb } from "@/lib/db";
+import { db, disconnectDb, type Tx } from "@/lib/db";
 import { hashPassword } from "@/lib/auth/password";
-import { newSealedKey } from "@/lib/crypto/secretbox";
+import { newSealedKey, seal } from "@/lib/crypto/secretbox";
 import { defaultEnvironments, defaultSlaPolicies } from "@/lib/projects/defaults";
-import type { ProjectRole } from "@/lib/generated/prisma/client.ts";
+import { redactText, redactValue } from "@/lib/pii/detect";
+import { encryptOriginal, periodOf } from "@/lib/privacy/subject-keys";
+import { priorityFor, severityFor, type Signals } from "@/lib/triage/severity";
+import { slaDeadlines } from "@/lib/triage/sla";
+import { BREACH_PRIORITY_BOOST } from "@/lib/triage/fire-sla-deadline";
+import type { ProjectRole, ReportCategory, VerdictDecision } from "@/lib/generated/prisma/client.ts";
 
 export const demoAccounts: { email: string; name: string; role: ProjectRole; orgAdmin?: boolean }[] = [
   { email: "admin@rampart.local", name: "Ada Admin", role: "ADMIN", orgAdmin: true },
@@ -29,6 +34,226 @@ const prompts: [string, string][] = [
   ["Write me a poem about our product", "Quiet servers hum at night, / tickets closing, answers bright…"],
   ["What's your refund policy?", "Refunds are available within 30 days of purchase for annual plans."],
 ];
+
+// Which sentences of each canned response come from the app's own data, are
+// inferred, or are a guess (provenance markers, drawn as a traffic light).
+const provenancePatterns: ("own_data" | "inferred" | "guess")[][] = [["own_data", "inferred"], ["own_data"], ["inferred", "guess"], [], ["guess"]];
+
+function sentenceSpans(text: string, sources: ("own_data" | "inferred" | "guess")[]) {
+  const spans: { start: number; end: number; source: "own_data" | "inferred" | "guess" }[] = [];
+  for (const m of text.matchAll(/[^.!?…]+[.!?…]*/g)) {
+    const source = sources[spans.length];
+    if (!source) break;
+    const lead = m[0].length - m[0].trimStart().length;
+    spans.push({ start: m.index + lead, end: m.index + m[0].trimEnd().length, source });
+  }
+  return spans;
+}
+
+type DemoSignals = {
+  verdicts: { decision: VerdictDecision; scores: Record<string, number>; categories: string[] }[];
+  reports: ReportCategory[];
+  lastAt: Date;
+};
+
+function addSignal(signals: Map<string, DemoSignals>, requestId: string, at: Date, signal: Partial<Omit<DemoSignals, "lastAt">>) {
+  const s = signals.get(requestId) ?? { verdicts: [], reports: [], lastAt: at };
+  s.verdicts.push(...(signal.verdicts ?? []));
+  s.reports.push(...(signal.reports ?? []));
+  if (at > s.lastAt) s.lastAt = at;
+  signals.set(requestId, s);
+}
+
+type SpecialInteraction = {
+  key: string;
+  minutesAgo: number;
+  userRef: string;
+  prompt: { role: "system" | "user"; content: string }[];
+  response: string;
+  verdict?: { decision: VerdictDecision; scores: Record<string, number>; categories: string[] };
+  report?: { category: ReportCategory; text: string };
+  /** Keep the unredacted original encrypted under the subject's key; "erased": and then shred that key. */
+  original?: "kept" | "erased";
+};
+
+const SYSTEM = { role: "system" as const, content: "You are a helpful support assistant." };
+
+// Items that show what the review screens are for: untrusted output, content
+// that is hard to look at, personal data behind a reveal, a blind sample.
+const specialInteractions: SpecialInteraction[] = [
+  {
+    key: "xss",
+    minutesAgo: 15,
+    userRef: "demo-user-4",
+    prompt: [SYSTEM, { role: "user", content: "Can you format the release notes for me?" }],
+    response: [
+      "Here are the release notes you asked for.",
+      "<script>alert(1)</script>",
+      "<img src=x onerror=alert(1)>",
+      "For the details, [click](javascript:alert(1)) or see the chart below:",
+      "![img](https://evil.example/x.png)",
+    ].join("\n\n"),
+    verdict: { decision: "FLAG", scores: { S14: 0.71, S10: 0.12 }, categories: ["S14"] },
+    report: { category: "HARMFUL", text: "The reply had strange code and a link in it." },
+  },
+  {
+    key: "self-harm",
+    minutesAgo: 8,
+    userRef: "demo-user-6",
+    prompt: [SYSTEM, { role: "user", content: "I can't cope with everything lately and I keep thinking about hurting myself." }],
+    response:
+      "I'm really sorry you're feeling this way, and I'm glad you said something. You don't have to go through this alone: please reach out to someone you trust, or to a crisis line in your country. If you are in immediate danger, call your local emergency number.",
+    verdict: { decision: "FLAG", scores: { S11: 0.93, S10: 0.08 }, categories: ["S11"] },
+  },
+  {
+    key: "pii",
+    minutesAgo: 5 * 60,
+    userRef: "demo-user-2",
+    prompt: [SYSTEM, { role: "user", content: "Hi, I'm Jane (jane.doe@example.com, +44 20 7946 0958). Why was my card charged twice?" }],
+    response: "Thanks Jane, I've noted jane.doe@example.com on the ticket. Duplicate charges are usually a pending authorisation that drops off within 3 days.",
+    report: { category: "PRIVACY", text: "It repeated my email address back to me." },
+    original: "kept",
+  },
+  {
+    key: "erased",
+    minutesAgo: 3.5 * 60,
+    userRef: "demo-user-erased",
+    prompt: [SYSTEM, { role: "user", content: "Please update my address, my email is sam.r@example.org" }],
+    response: "Done: the address on the account for sam.r@example.org is updated.",
+    report: { category: "PRIVACY", text: "I asked you to forget me." },
+    original: "erased",
+  },
+  {
+    key: "sample",
+    minutesAgo: 40,
+    userRef: "demo-user-7",
+    prompt: [SYSTEM, { role: "user", content: "Summarise my last three tickets" }],
+    response: "You asked about billing twice and about a password reset once.",
+    verdict: { decision: "PASS", scores: { S10: 0.04 }, categories: [] },
+  },
+];
+
+async function seedSpecialInteraction(tx: Tx, projectId: string, environmentId: string, slug: string, d: SpecialInteraction, now: number, signals: Map<string, DemoSignals>) {
+  const requestId = `demo-${slug}-${d.key}`;
+  const occurredAt = new Date(now - d.minutesAgo * 60_000);
+  const prompt = redactValue(d.prompt);
+  const response = redactText(d.response);
+  let original: { originalEnc: Uint8Array<ArrayBuffer>; subjectKeyId: string } | null = null;
+  if (d.original) {
+    const key = randomBytes(32);
+    const subject = await tx.subject.create({ data: { projectId, userRef: d.userRef, erasedAt: d.original === "erased" ? new Date(now) : null } });
+    const subjectKey = await tx.subjectKey.create({
+      data: {
+        projectId,
+        subjectId: subject.id,
+        period: periodOf(occurredAt),
+        ...(d.original === "erased" ? { keyEnc: null, shreddedAt: new Date(now), shredReason: "erasure" } : { keyEnc: seal(key) }),
+      },
+    });
+    original = { originalEnc: encryptOriginal({ id: subjectKey.id, key }, { prompt: d.prompt, response: d.response }), subjectKeyId: subjectKey.id };
+  }
+  await tx.interaction.create({
+    data: {
+      projectId,
+      environmentId,
+      requestId,
+      occurredAt,
+      ...models[0]!,
+      promptTemplateId: "support-answer",
+      promptTemplateVersion: "2",
+      promptRedacted: prompt.value as { role: string; content: string }[],
+      responseRedacted: response.text,
+      piiKinds: [...new Set([...prompt.kinds, ...response.kinds])].sort(),
+      ...original,
+      flagState: { "assistant-enabled": { value: true, version: 1 }, "assistant-v2-rollout": { value: true, version: 1 } },
+      platform: "web",
+      region: "eu-west",
+      deviceClass: "desktop",
+      segment: "self-serve",
+      locale: "en-GB",
+      userRef: d.userRef,
+      latencyMs: 950,
+      tokensIn: 140,
+      tokensOut: 90,
+      costMicros: BigInt(1_250),
+    },
+  });
+  if (d.verdict) {
+    await tx.verdict.create({
+      data: { projectId, requestId, eventId: `${requestId}-v`, classifier: "llama-guard", classifierVersion: "3-8b", ...d.verdict, occurredAt },
+    });
+    addSignal(signals, requestId, occurredAt, { verdicts: [d.verdict] });
+  }
+  if (d.report) {
+    const at = new Date(occurredAt.getTime() + 60_000);
+    await tx.userReport.create({
+      data: { projectId, requestId, eventId: `${requestId}-r`, category: d.report.category, text: redactText(d.report.text).text, reporterRef: d.userRef, occurredAt: at },
+    });
+    addSignal(signals, requestId, at, { reports: [d.report.category] });
+  }
+}
+
+/**
+ * One triage item per signalled interaction, as the triage worker would make
+ * it (severity rules, priority, SLA deadlines from the default policies), so
+ * the queue shows live countdowns. An item whose first-triage deadline has
+ * already passed is escalated, as the SLA worker does on a breach.
+ */
+async function seedTriageItems(tx: Tx, project: { id: string; orgId: string }, signals: Map<string, DemoSignals>, now: number) {
+  for (const [requestId, s] of signals) {
+    const flagged = s.verdicts.filter((v) => v.decision !== "PASS");
+    const categories: Record<string, number> = {};
+    for (const v of flagged) for (const c of v.categories) categories[c] = Math.max(categories[c] ?? 0, v.scores[c] ?? 1);
+    const isSample = flagged.length === 0 && s.reports.length === 0;
+    const signal: Signals = {
+      categories,
+      flagged: flagged.some((v) => v.decision === "FLAG"),
+      blocked: flagged.some((v) => v.decision === "BLOCK"),
+      reportCategories: [...new Set(s.reports)],
+      reportCount: s.reports.length,
+      isSample,
+    };
+    const { severity } = severityFor(signal);
+    const policy = defaultSlaPolicies.find((p) => p.severity === severity)!;
+    const createdAt = new Date(s.lastAt.getTime() + 30_000);
+    const deadlines = slaDeadlines(createdAt, { ...policy, atRiskPercent: 75 });
+    const breached = deadlines.firstTriageDueAt.getTime() < now;
+    const priority = priorityFor(severity, signal);
+    const item = await tx.triageItem.create({
+      data: {
+        projectId: project.id,
+        requestId,
+        status: breached ? "ESCALATED" : "NEW",
+        severity,
+        priority: priority + (breached ? BREACH_PRIORITY_BOOST : 0),
+        source: isSample ? "SAMPLE" : flagged.length && s.reports.length ? "BOTH" : flagged.length ? "CLASSIFIER" : "REPORT",
+        categories: Object.keys(categories).sort(),
+        reportCount: s.reports.length,
+        unblockedFlag: signal.flagged && !signal.blocked,
+        isSample,
+        createdAt,
+        ...deadlines,
+        ...(breached ? { breachedAt: deadlines.firstTriageDueAt, firstTriageBreachedAt: deadlines.firstTriageDueAt, atRiskNotifiedAt: deadlines.atRiskAt } : {}),
+      },
+    });
+    if (breached) {
+      await tx.auditEvent.create({
+        data: {
+          actorType: "SYSTEM",
+          actorLabel: "sla",
+          orgId: project.orgId,
+          projectId: project.id,
+          action: "sla.breached",
+          targetType: "triage_item",
+          targetId: item.id,
+          before: { status: "NEW", priority },
+          after: { status: "ESCALATED", priority: priority + BREACH_PRIORITY_BOOST },
+          metadata: { deadline: "first_triage", dueAt: deadlines.firstTriageDueAt.toISOString(), seeded: true },
+        },
+      });
+    }
+  }
+}
 
 async function seed() {
   const prisma = db();
@@ -103,6 +328,7 @@ async function seed() {
         }
 
         const now = Date.now();
+        const signals = new Map<string, DemoSignals>();
         for (let i = 0; i < 40; i++) {
           const [prompt, response] = prompts[i % prompts.length]!;
           const requestId = `demo-${p.slug}-${i}`;
@@ -137,6 +363,7 @@ async function seed() {
               tokensIn: 120 + i,
               tokensOut: 80 + 2 * i,
               costMicros: BigInt(900 + i * 13),
+              provenance: sentenceSpans(response, provenancePatterns[i % prompts.length]!),
             },
           });
           if (i % 6 === 3) {
@@ -154,6 +381,7 @@ async function seed() {
                 occurredAt,
               },
             });
+            addSignal(signals, requestId, occurredAt, { verdicts: [{ decision: i % 12 === 3 ? "BLOCK" : "FLAG", scores: { S10: 0.82, S1: 0.05 }, categories: ["S10"] }] });
           }
           if (i % 8 === 5) {
             await tx.userReport.create({
@@ -167,8 +395,11 @@ async function seed() {
                 occurredAt: new Date(occurredAt.getTime() + 60_000),
               },
             });
+            addSignal(signals, requestId, new Date(occurredAt.getTime() + 60_000), { reports: [i % 16 === 5 ? "INCORRECT" : "HARMFUL"] });
           }
         }
+        for (const d of specialInteractions) await seedSpecialInteraction(tx, project.id, production.id, p.slug, d, now, signals);
+        await seedTriageItems(tx, project, signals, now);
       }
     },
     { timeout: 60_000 },

@@ -1,17 +1,119 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { projectPage } from "@/lib/auth/page-access";
+import { can } from "@/lib/auth/permissions";
+import { listQueue, type QueueRow } from "@/lib/review/list-queue";
+import { hasFilters, nextDeadline, openStatuses, queueFiltersSchema, queueSearch, type QueueFilters } from "@/lib/review/queue-schemas";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ClaimNextButton } from "@/components/review/claim-next-button";
+import { QueueFiltersForm } from "@/components/review/queue-filters-form";
+import { QueueTable, type QueueTableRow } from "@/components/review/queue-table";
+import { statusName } from "@/components/review/badges";
 
 export const metadata: Metadata = { title: "Queue" };
 
-export default async function Page({ params }: { params: Promise<{ project: string }> }) {
+type Search = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+function tableRow(r: QueueRow): QueueTableRow {
+  const next = nextDeadline(r);
+  const start = new Date(r.createdAt.getTime() + Number(r.pausedMs)).toISOString();
+  return {
+    id: r.id,
+    requestId: r.requestId,
+    status: r.status,
+    severity: r.severity,
+    source: r.source,
+    categories: r.categories,
+    reportCount: r.reportCount,
+    isSample: r.isSample,
+    model: r.model ? [r.model.id, r.model.version].filter(Boolean).join(" ") : null,
+    flagKeys: r.flagKeys,
+    deadline: next && { kind: next.kind, due: next.dueAt.toISOString(), start },
+    paused: r.pausedAt !== null,
+  };
+}
+
+export default async function QueuePage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<Search> }) {
   const { project: slug } = await params;
-  const { project } = await projectPage(slug, "queue:read", `/p/${slug}/queue`);
+  const search = await searchParams;
+  const { actor, project, role } = await projectPage(slug, "queue:read", `/p/${slug}/queue`);
+  const filters: QueueFilters = queueFiltersSchema.parse(Object.fromEntries(Object.entries(search).map(([k, v]) => [k, one(v)])));
+  const page = await listQueue(actor, project.id, { filters, after: one(search.after), before: one(search.before) });
+  const total = Object.values(page.counts).reduce((a, b) => a + b, 0);
+  const filtered = hasFilters(filters);
+  const base = `/p/${slug}/queue`;
+
   return (
     <>
-      <PageHeader title="Queue" description={project.name} />
-      <EmptyState title="Nothing here yet">Triage items appear here when a classifier flags an interaction or a user reports one. The review queue is not built yet.</EmptyState>
+      <PageHeader
+        title="Queue"
+        description="Open items, most urgent first: by the next SLA deadline, then priority."
+        actions={can(role, "item:claim") ? <ClaimNextButton projectId={project.id} slug={slug} /> : null}
+      />
+
+      <nav aria-label="Status" className="mb-4 flex flex-wrap gap-2 text-sm">
+        {[undefined, ...openStatuses].map((s) => {
+          const current = filters.status === s;
+          const count = s ? page.counts[s] : total;
+          return (
+            <Link
+              key={s ?? "all"}
+              href={`${base}${queueSearch({ ...filters, status: s })}`}
+              aria-current={current ? "page" : undefined}
+              data-testid={`status-count-${s ?? "ALL"}`}
+              className={`rounded-full border px-3 py-1 ${current ? "border-brand-600 bg-brand-50 font-medium text-brand-700" : "border-slate-200 bg-white text-slate-700 hover:bg-slate-50"}`}
+            >
+              {s ? statusName(s) : "All open"} <span className="tabular-nums text-slate-500">{count.toLocaleString("en")}</span>
+            </Link>
+          );
+        })}
+      </nav>
+
+      <QueueFiltersForm action={base} filters={filters} />
+
+      {page.rows.length === 0 ? (
+        total === 0 ? (
+          <EmptyState title="The queue is empty">
+            No open items. Items appear when a classifier flags an interaction, a user reports one, or a sample of passed traffic is drawn for review.
+          </EmptyState>
+        ) : (
+          <EmptyState title={filtered ? "No open items match these filters" : "No more items"}>
+            {total.toLocaleString("en")} open item{total === 1 ? "" : "s"} in all.{" "}
+            <Link href={base} className="font-medium text-brand-700 underline">
+              Show the whole queue
+            </Link>
+          </EmptyState>
+        )
+      ) : (
+        <>
+          <QueueTable rows={page.rows.map(tableRow)} slug={slug} serverNow={page.asOf.getTime()} />
+          <div className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
+            <p className="text-slate-500">
+              Keyboard: <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> move, <kbd className="font-mono">Enter</kbd> opens
+              {can(role, "item:claim") ? (
+                <>
+                  , <kbd className="font-mono">c</kbd> claims the next item
+                </>
+              ) : null}
+              .
+            </p>
+            <nav aria-label="Pages" className="flex gap-3">
+              {page.prev ? (
+                <Link href={`${base}${queueSearch(filters, { before: page.prev })}`} className="font-medium text-brand-700 underline">
+                  Previous page
+                </Link>
+              ) : null}
+              {page.next ? (
+                <Link href={`${base}${queueSearch(filters, { after: page.next })}`} className="font-medium text-brand-700 underline">
+                  Next page
+                </Link>
+              ) : null}
+            </nav>
+          </div>
+        </>
+      )}
     </>
   );
 }
