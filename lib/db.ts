@@ -19,9 +19,19 @@ export function db(): PrismaClient {
   return globalForPrisma.rampartPrisma;
 }
 
+// Columns are `timestamp(3)` holding UTC (Prisma's convention); pg would read
+// them as local time. Callers pass dates to this pool as ISO strings.
+const TIMESTAMP_OID = 1114;
+const utcTypes = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMP_OID && format !== "binary"
+      ? (value: string) => new Date(`${value.replace(" ", "T")}Z`)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 /** Raw pg pool for hot paths; shared across module copies in one process. */
 export function pgPool(): pg.Pool {
-  globalForPrisma.rampartPgPool ??= new pg.Pool({ connectionString: config().DATABASE_URL, max: 16 });
+  globalForPrisma.rampartPgPool ??= new pg.Pool({ connectionString: config().DATABASE_URL, max: 16, types: utcTypes });
   return globalForPrisma.rampartPgPool;
 }
 
