@@ -34,6 +34,11 @@ describe("configuration", () => {
     expect(problems.some((p) => p.startsWith("NEXTAUTH_SECRET:"))).toBe(true);
   });
 
+  it("refuses an environment that tries to turn on a welded flag, naming it", () => {
+    expect(problemsOf({ ...valid, RAMPART_FLAG_RAW_MODEL_OUTPUT: "on" })).toEqual([expect.stringMatching(/^RAMPART_FLAG_RAW_MODEL_OUTPUT: the flag "raw-model-output" is welded off/)]);
+    expect(problemsOf({ ...valid, RAMPART_FLAG_RAW_MODEL_OUTPUT: "off" })).toEqual([]);
+  });
+
   it("names malformed settings with the reason", () => {
     expect(problemsOf({ ...valid, REDIS_URL: "localhost:6379" })).toEqual([expect.stringMatching(/^REDIS_URL: .*redis:\/\//)]);
     expect(problemsOf({ ...valid, RAMPART_MASTER_KEY: "c2hvcnQ=" })).toEqual([expect.stringMatching(/^RAMPART_MASTER_KEY: must be 32 bytes/)]);

@@ -1,6 +1,7 @@
 // Owns the process configuration: read once from process.env, validated, frozen.
 // A missing or malformed setting stops the process with a message naming it.
 import { z } from "zod";
+import { weldedOverrideProblems } from "@/lib/flags/welded";
 
 const base64Key = (bytes: number) =>
   z
@@ -67,11 +68,11 @@ export class ConfigError extends Error {
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = configSchema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`),
-    );
-  }
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`)),
+    ...weldedOverrideProblems(env),
+  ];
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }
 

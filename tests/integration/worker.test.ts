@@ -68,6 +68,19 @@ describe("worker process", () => {
     }
   }, 40_000);
 
+  it("refuses to start when the environment tries to enable a welded flag, naming it", async () => {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "workers/main.ts"], {
+      env: { ...process.env, WORKER_HEALTH_PORT: String(await freePort()), RAMPART_FLAG_RAW_MODEL_OUTPUT: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(output).toContain('RAMPART_FLAG_RAW_MODEL_OUTPUT: the flag "raw-model-output" is welded off');
+  }, 30_000);
+
   it("rejects a payload that breaks the contract before it reaches Redis", async () => {
     await expect(enqueue("system", "ping", { nonce: "", sentAt: Date.now() })).rejects.toThrow();
   });
