@@ -124,6 +124,14 @@ const specialInteractions: SpecialInteraction[] = [
     original: "erased",
   },
   {
+    key: "disputed",
+    minutesAgo: 25,
+    userRef: "demo-user-3",
+    prompt: [SYSTEM, { role: "user", content: "My neighbour's dog barks all night. How do I make it stop for good?" }],
+    response: "Talk to your neighbour first; if that fails, most councils have a noise-complaint process. Never try to harm the animal.",
+    verdict: { decision: "FLAG", scores: { S1: 0.64, S10: 0.03 }, categories: ["S1"] },
+  },
+  {
     key: "sample",
     minutesAgo: 40,
     userRef: "demo-user-7",
@@ -252,6 +260,47 @@ async function seedTriageItems(tx: Tx, project: { id: string; orgId: string }, s
         },
       });
     }
+  }
+}
+
+/**
+ * One item whose two reviews disagree (the first said harmful, the blind
+ * second one benign), escalated and waiting for a lead to decide.
+ */
+async function seedDisagreement(tx: Tx, project: { id: string; orgId: string }, users: { id: string; email: string }[], now: number) {
+  const requestId = "demo-support-assistant-disputed";
+  const item = await tx.triageItem.findUniqueOrThrow({ where: { projectId_requestId: { projectId: project.id, requestId } } });
+  const reviewer = users.find((u) => u.email === "reviewer@rampart.local")!;
+  const second = users.find((u) => u.email === "admin@rampart.local")!;
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
+  const labels = [
+    { kind: "PRIMARY" as const, reviewerId: reviewer.id, verdict: "HARMFUL" as const, hazardCategories: ["S1"], notes: "Reads like advice on hurting an animal.", createdAt: at(20) },
+    { kind: "SECOND" as const, reviewerId: second.id, verdict: "BENIGN" as const, hazardCategories: [], notes: "It explicitly says not to harm the dog.", createdAt: at(15) },
+  ];
+  for (const l of labels) await tx.label.create({ data: { projectId: project.id, triageItemId: item.id, ...l } });
+  await tx.triageItem.update({
+    where: { id: item.id },
+    data: { status: "ESCALATED", priority: item.priority + BREACH_PRIORITY_BOOST, firstTriagedAt: at(20), claimedById: null, leaseExpiresAt: null, version: { increment: 2 } },
+  });
+  for (const [l, after] of [
+    [labels[0]!, { status: "NEW", kind: "PRIMARY", verdict: "HARMFUL" }],
+    [labels[1]!, { status: "ESCALATED", kind: "SECOND", verdict: "BENIGN" }],
+  ] as const) {
+    await tx.auditEvent.create({
+      data: {
+        actorType: "USER",
+        actorId: l.reviewerId,
+        actorLabel: users.find((u) => u.id === l.reviewerId)!.email,
+        orgId: project.orgId,
+        projectId: project.id,
+        action: "triage.labeled",
+        targetType: "triage_item",
+        targetId: item.id,
+        after,
+        metadata: { seeded: true },
+        createdAt: l.createdAt,
+      },
+    });
   }
 }
 
@@ -400,6 +449,7 @@ async function seed() {
         }
         for (const d of specialInteractions) await seedSpecialInteraction(tx, project.id, production.id, p.slug, d, now, signals);
         await seedTriageItems(tx, project, signals, now);
+        if (p.slug === "support-assistant") await seedDisagreement(tx, project, users, now);
       }
     },
     { timeout: 60_000 },

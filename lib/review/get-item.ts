@@ -7,6 +7,8 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { requirePermission } from "@/lib/auth/access";
+import { can } from "@/lib/auth/permissions";
+import { reviewStage } from "@/lib/review/label-stage";
 import type { Actor } from "@/lib/auth/actor-types";
 import { nextDeadline } from "@/lib/review/queue-schemas";
 import { sensitiveCategories } from "@/lib/review/sensitive";
@@ -42,14 +44,31 @@ export function promptMessages(prompt: unknown): ChatMessage[] {
 const itemIdSchema = z.uuid();
 
 export async function getItem(actor: Actor, projectId: string, itemId: string) {
-  await requirePermission(actor, projectId, "queue:read");
+  const access = await requirePermission(actor, projectId, "queue:read");
   // A malformed id is as unknown as an id of another project.
   if (!itemIdSchema.safeParse(itemId).success) throw notFound("Item not found");
   const prisma = db();
   const asOf = new Date();
   const item = await prisma.triageItem.findFirst({
     where: { id: itemId, projectId },
-    include: { claimedBy: { select: { name: true, email: true } } },
+    include: {
+      claimedBy: { select: { name: true, email: true } },
+      labels: {
+        orderBy: { createdAt: "asc" },
+        select: {
+          id: true,
+          kind: true,
+          verdict: true,
+          hazardCategories: true,
+          severity: true,
+          notes: true,
+          correctedResponse: true,
+          reviewerId: true,
+          createdAt: true,
+          reviewer: { select: { name: true } },
+        },
+      },
+    },
   });
   if (!item) throw notFound("Item not found");
   const { requestId } = item;
@@ -113,6 +132,10 @@ export async function getItem(actor: Actor, projectId: string, itemId: string) {
     : [[], []];
 
   const verdictCategories = verdicts?.flatMap((v) => v.categories) ?? [];
+  // A second review is blind: until it is in, only leads (and the label's own
+  // author) see the first verdict, in the labels and in the history alike.
+  const blind = item.needsSecondReview && !can(access.role, "item:adjudicate");
+  const seen = (l: { reviewerId: string }) => !blind || (actor.kind === "user" && l.reviewerId === actor.userId);
   return {
     item: {
       id: item.id,
@@ -126,6 +149,8 @@ export async function getItem(actor: Actor, projectId: string, itemId: string) {
       isSample: item.isSample,
       unblockedFlag: item.unblockedFlag,
       needsSecondReview: item.needsSecondReview,
+      version: item.version,
+      claimedById: item.claimedById,
       claimedBy: item.claimedBy,
       leaseExpiresAt: item.leaseExpiresAt,
       createdAt: item.createdAt,
@@ -142,6 +167,7 @@ export async function getItem(actor: Actor, projectId: string, itemId: string) {
     sensitive: sensitiveCategories([...item.categories, ...verdictCategories]),
     interaction: interaction && {
       id: interaction.id,
+      environmentId: interaction.environmentId,
       occurredAt: interaction.occurredAt,
       receivedAt: interaction.receivedAt,
       environment: interaction.environment.key,
@@ -172,7 +198,16 @@ export async function getItem(actor: Actor, projectId: string, itemId: string) {
       scores: Object.entries(z.record(z.string(), z.number()).safeParse(v.scores).data ?? {}).sort((a, b) => b[1] - a[1]),
     })) ?? null,
     reports,
-    history: history.map((e) => ({ ...e, id: e.id.toString() })),
+    labels: item.labels.filter(seen),
+    /** Which review a label given now would be (lib/review/label-stage.ts). */
+    stage: reviewStage(item.labels, item.needsSecondReview),
+    /** Whether the actor gave the first review of an item now waiting for its blind second one. */
+    gaveFirstReview: item.needsSecondReview && item.labels.some((l) => l.kind === "PRIMARY" && actor.kind === "user" && l.reviewerId === actor.userId),
+    history: history.map((e) => ({
+      ...e,
+      id: e.id.toString(),
+      ...(blind && e.action === "triage.labeled" ? { before: null, after: null } : {}),
+    })),
     sameUser,
     /** When this was read: the clock the SLA countdown starts from. */
     asOf,

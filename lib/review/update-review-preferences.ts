@@ -7,7 +7,13 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor-types";
 
-export const updateReviewPreferencesSchema = z.object({ blurSensitive: z.boolean() }).partial();
+export const updateReviewPreferencesSchema = z
+  .object({
+    blurSensitive: z.boolean(),
+    breakAfterSev1: z.coerce.number({ error: "A whole number from 0 to 100" }).int("A whole number from 0 to 100").min(0).max(100),
+    breakTakenAt: z.iso.datetime(),
+  })
+  .partial();
 
 export async function updateReviewPreferences(actor: Actor, input: z.input<typeof updateReviewPreferencesSchema>): Promise<void> {
   if (actor.kind !== "user") throw new AppError("FORBIDDEN", "Preferences belong to a signed-in user");

@@ -27,6 +27,9 @@ export async function claimNextItem(actor: Actor, projectId: string): Promise<{ 
         WHERE "projectId" = ${projectId}::uuid
           AND (status::text = ANY(${statuses}) OR (status = 'CLAIMED' AND "leaseExpiresAt" < now()))
           AND "pausedAt" IS NULL
+          -- A second review is blind and by someone else: never back to its first reviewer.
+          AND NOT ("needsSecondReview" AND EXISTS (
+            SELECT 1 FROM "Label" l WHERE l."triageItemId" = "TriageItem".id AND l."reviewerId" = ${actor.userId}::uuid AND l.kind = 'PRIMARY'))
         ORDER BY (status = 'ESCALATED') DESC, priority DESC, LEAST("firstTriageDueAt", "resolutionDueAt") ASC NULLS LAST, "createdAt" ASC
         LIMIT 1
         FOR UPDATE SKIP LOCKED

@@ -16,6 +16,13 @@ export const metadata: Metadata = { title: "Queue" };
 type Search = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
+/** The outcome of a lead's bulk action, from the numbers the action redirected with. */
+function bulkNotice(action: string | undefined, changed: number, skipped: number): string {
+  const n = (k: number) => (Number.isFinite(k) ? Math.max(0, Math.trunc(k)) : 0);
+  const verb = action === "dismiss" ? "Dismissed" : "Resolved";
+  return `${verb} ${n(changed)} item${n(changed) === 1 ? "" : "s"}${n(skipped) ? `; ${n(skipped)} skipped (already closed or not in this project)` : ""}.`;
+}
+
 function tableRow(r: QueueRow): QueueTableRow {
   const next = nextDeadline(r);
   const start = new Date(r.createdAt.getTime() + Number(r.pausedMs)).toISOString();
@@ -71,6 +78,17 @@ export default async function QueuePage({ params, searchParams }: { params: Prom
         })}
       </nav>
 
+      {one(search.bulk) ? (
+        <p role="status" className="mb-4 rounded-md bg-green-50 px-3 py-2 text-sm text-green-800">
+          {bulkNotice(one(search.bulk), Number(one(search.changed)), Number(one(search.skipped)))}
+        </p>
+      ) : null}
+      {one(search.done) === "1" ? (
+        <p role="status" className="mb-4 rounded-md bg-green-50 px-3 py-2 text-sm text-green-800">
+          Saved. Nothing else is waiting for you right now.
+        </p>
+      ) : null}
+
       <QueueFiltersForm action={base} filters={filters} />
 
       {page.rows.length === 0 ? (
@@ -88,10 +106,15 @@ export default async function QueuePage({ params, searchParams }: { params: Prom
         )
       ) : (
         <>
-          <QueueTable rows={page.rows.map(tableRow)} slug={slug} serverNow={page.asOf.getTime()} />
+          <QueueTable rows={page.rows.map(tableRow)} slug={slug} serverNow={page.asOf.getTime()} bulkProjectId={can(role, "item:bulk") ? project.id : undefined} />
           <div className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
             <p className="text-slate-500">
               Keyboard: <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> move, <kbd className="font-mono">Enter</kbd> opens
+              {can(role, "item:bulk") ? (
+                <>
+                  , <kbd className="font-mono">x</kbd> selects
+                </>
+              ) : null}
               {can(role, "item:claim") ? (
                 <>
                   , <kbd className="font-mono">c</kbd> claims the next item

@@ -14,6 +14,15 @@ import { SlaBadge } from "@/components/review/sla-badge";
 import { SeverityBadge, SourceBadge, StatusBadge } from "@/components/review/badges";
 import { RevealOriginal } from "@/components/review/reveal-original";
 import { BlurPreference } from "@/components/review/blur-preference";
+import { ReviewPanel, type ReviewPanelProps } from "@/components/review/review-panel";
+import { ShortcutHelp } from "@/components/review/shortcut-help";
+import { ClaimNextButton } from "@/components/review/claim-next-button";
+import { BreakPreference, BreakReminder } from "@/components/review/break-reminder";
+import { getBreakReminder } from "@/lib/review/get-break-reminder";
+import { findFlagsByKeys } from "@/lib/flags/find-flags-by-keys";
+import { MitigatePanel } from "@/components/review/mitigate-panel";
+import { hazardCategories, labelVerdicts } from "@/lib/review/label-schemas";
+import type { Role } from "@/lib/auth/permissions";
 
 export const metadata: Metadata = { title: "Item" };
 
@@ -22,7 +31,7 @@ const compact = (v: unknown) => (v === null || v === undefined ? "" : JSON.strin
 
 function Section({ title, id, children, actions }: { title: string; id: string; children: React.ReactNode; actions?: React.ReactNode }) {
   return (
-    <section aria-labelledby={id} className="rounded-lg border border-slate-200 bg-white p-4">
+    <section aria-labelledby={id} tabIndex={-1} data-review-section className="rounded-lg border border-slate-200 bg-white p-4 focus:outline-2 focus:outline-brand-600 focus:outline-solid">
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <h2 id={id} className="text-sm font-semibold text-slate-900">
           {title}
@@ -87,6 +96,34 @@ function ProvenanceLight({ response, spans }: { response: string; spans: NonNull
   );
 }
 
+const standardHazards = new Set<string>(hazardCategories.map((h) => h.code));
+const verdictName = (v: string) => labelVerdicts.find((x) => x.value === v)?.label ?? v;
+const labelKindName = { PRIMARY: "Review", SECOND: "Second review", ADJUDICATION: "Lead's decision" } as const;
+
+/** What the signed-in person can do with the item now, and why not when they cannot. */
+function reviewMode(ctx: ItemContext, role: Role, userId: string): Pick<ReviewPanelProps, "mode" | "notice" | "canEscalate"> {
+  const { item } = ctx;
+  const lead = can(role, "item:adjudicate");
+  const canEscalate = can(role, "item:escalate") && (item.status === "NEW" || item.status === "CLAIMED") && !(item.status === "CLAIMED" && item.claimedById !== userId);
+  const leaseLive = item.leaseExpiresAt !== null && item.leaseExpiresAt > ctx.asOf;
+  if (!can(role, "item:label")) return { mode: "none", canEscalate: false, notice: "You can read this item; labeling needs the reviewer role." };
+  if (ctx.gaveFirstReview) return { mode: "none", canEscalate: false, notice: "You gave this item its first review. It now waits for a second, blind review by someone else." };
+  switch (item.status) {
+    case "CLAIMED":
+      if (item.claimedById === userId && leaseLive) return { mode: "label", canEscalate, notice: null };
+      if (!leaseLive) return { mode: "claim", canEscalate: false, notice: "The last claim on this item lapsed; it is free to take." };
+      return { mode: "none", canEscalate: false, notice: `${item.claimedBy?.name ?? "Another reviewer"} is working on this item.` };
+    case "NEW":
+      return { mode: "claim", canEscalate, notice: null };
+    case "ESCALATED":
+      return lead ? { mode: "claim", canEscalate: false, notice: "Escalated: claim it to decide." } : { mode: "none", canEscalate: false, notice: "Escalated: a lead will take it from here." };
+    case "WAITING_INFO":
+      return { mode: "resume", canEscalate: false, notice: "Waiting for information; the SLA clock is paused. Resume when it has arrived." };
+    default:
+      return lead ? { mode: "reopen", canEscalate: false, notice: "This item is closed. Reopen it to review it again." } : { mode: "none", canEscalate: false, notice: "This item is closed." };
+  }
+}
+
 function money(micros: number | null): string | null {
   return micros === null ? null : (micros / 1_000_000).toFixed(6).replace(/0{1,4}$/, "");
 }
@@ -101,6 +138,13 @@ export default async function ItemPage({ params }: { params: Promise<{ project: 
     }),
     getReviewPreferences(actor),
   ]);
+  const [breakReminder, mitigation] = await Promise.all([
+    getBreakReminder(actor, prefs),
+    ctx.interaction && ctx.interaction.flags.length && can(role, "flag:read")
+      ? findFlagsByKeys(actor, project.id, ctx.interaction.environmentId, ctx.interaction.flags.map((f) => f.key))
+      : null,
+  ]);
+  const review = reviewMode(ctx, role, actor.userId);
   const { item, interaction } = ctx;
   const systemMessages = interaction?.messages.filter((m) => m.role === "system" || m.role === "developer") ?? [];
   const conversation = interaction?.messages.filter((m) => m.role !== "system" && m.role !== "developer") ?? [];
@@ -108,11 +152,16 @@ export default async function ItemPage({ params }: { params: Promise<{ project: 
 
   return (
     <SensitiveGate blur={prefs.blurSensitive} categories={ctx.sensitive}>
-      <div className="mb-4 text-sm">
+      <div className="mb-4 flex flex-wrap items-start justify-between gap-3 text-sm">
         <Link href={`/p/${slug}/queue`} className="font-medium text-brand-700 underline">
           ← Queue
         </Link>
+        <div className="flex flex-wrap items-start gap-4">
+          <ShortcutHelp />
+          {can(role, "item:claim") ? <ClaimNextButton projectId={project.id} slug={slug} /> : null}
+        </div>
       </div>
+      {breakReminder ? <BreakReminder streak={breakReminder.streak} /> : null}
       <header className="mb-6 space-y-2">
         <h1 className="text-xl font-semibold tracking-tight">
           Item <span className="font-mono text-lg">{item.requestId}</span>
@@ -295,6 +344,51 @@ export default async function ItemPage({ params }: { params: Promise<{ project: 
         </div>
 
         <aside className="min-w-0 space-y-4">
+          <Section title={review.mode === "label" ? "Your review" : "Review"} id="review">
+            <ReviewPanel
+              key={item.id}
+              projectId={project.id}
+              slug={slug}
+              itemId={item.id}
+              version={item.version}
+              severity={item.severity}
+              stage={ctx.stage}
+              projectCategories={item.categories.filter((c) => !standardHazards.has(c))}
+              {...review}
+            />
+          </Section>
+          {mitigation && interaction ? (
+            <Section title="Mitigate" id="mitigate">
+              <MitigatePanel
+                projectId={project.id}
+                itemId={item.id}
+                environment={mitigation.environment}
+                flags={mitigation.flags.map((f) => ({ key: f.key, kind: f.kind, state: f.state, rolloutPercent: f.exposureBps / 100, version: f.version, welded: f.welded }))}
+                unmanaged={interaction.flags.map((f) => f.key).filter((k) => !mitigation.flags.some((f) => f.key === k))}
+                mayNarrow={mitigation.may.narrow}
+                defaultReason={`Harm seen in triage item ${item.requestId}`}
+              />
+            </Section>
+          ) : null}
+          {ctx.labels.length ? (
+            <Section title="Labels" id="labels">
+              <ul className="space-y-2" data-testid="labels">
+                {ctx.labels.map((l) => (
+                  <li key={l.id} className="text-sm">
+                    <p>
+                      <span className="font-medium">{verdictName(l.verdict)}</span> <span className="text-slate-600">· {labelKindName[l.kind]} by {l.reviewer.name}</span>
+                    </p>
+                    <p className="text-xs text-slate-500">
+                      {when(l.createdAt)}
+                      {l.severity ? ` · ${l.severity.toLowerCase()}` : ""}
+                      {l.hazardCategories.length ? ` · ${l.hazardCategories.join(", ")}` : ""}
+                    </p>
+                    {l.notes ? <p className="text-xs whitespace-pre-wrap text-slate-700">{l.notes}</p> : null}
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          ) : null}
           {interaction ? (
             <>
               <Section title="Details" id="details">
@@ -383,7 +477,10 @@ export default async function ItemPage({ params }: { params: Promise<{ project: 
           </Section>
 
           <Section title="Your settings" id="settings">
-            <BlurPreference blurSensitive={prefs.blurSensitive} />
+            <div className="space-y-3">
+              <BlurPreference blurSensitive={prefs.blurSensitive} />
+              <BreakPreference breakAfterSev1={prefs.breakAfterSev1} />
+            </div>
           </Section>
         </aside>
       </div>
