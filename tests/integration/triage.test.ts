@@ -173,6 +173,25 @@ describe("claim next", () => {
     expect((await claimNextItem(b, project.id))?.requestId).toBe(i.requestId);
   });
 
+  it("orders across statuses: escalated first for leads only, a lapsed claim among new items by priority, paused never", async () => {
+    const { project } = await makeTenant();
+    const make = (requestId: string, data: Record<string, unknown>) =>
+      db().triageItem.create({ data: { projectId: project.id, requestId, severity: "SEV3", source: "REPORT", firstTriageDueAt: new Date(Date.now() + 3_600_000), ...data } });
+    await make("escalated", { status: "ESCALATED", priority: 5 });
+    await make("lapsed-high", { status: "CLAIMED", priority: 900, leaseExpiresAt: new Date(Date.now() - 1000) });
+    await make("new-mid", { priority: 500 });
+    await make("new-mid-later", { priority: 500, firstTriageDueAt: new Date(Date.now() + 7_200_000) });
+    await make("held", { status: "CLAIMED", priority: 999, leaseExpiresAt: new Date(Date.now() + 600_000) });
+    await make("paused", { priority: 999, pausedAt: new Date() });
+    const [lead, reviewer] = [await memberActor(project.id, "LEAD"), await memberActor(project.id, "REVIEWER")];
+    const order = [];
+    for (let i = 0; i < 3; i++) order.push((await claimNextItem(reviewer, project.id))?.requestId ?? null);
+    expect(order).toEqual(["lapsed-high", "new-mid", "new-mid-later"]);
+    expect(await claimNextItem(reviewer, project.id)).toBeNull();
+    expect((await claimNextItem(lead, project.id))?.requestId).toBe("escalated");
+    expect(await claimNextItem(lead, project.id)).toBeNull();
+  });
+
   it("does not let a viewer claim", async () => {
     const viewer = await memberActor(projectId, "VIEWER");
     await expect(claimNextItem(viewer, projectId)).rejects.toMatchObject({ code: "FORBIDDEN" });
