@@ -471,7 +471,7 @@ const INSTALL_HINT = {
     "-- or point REDIS_URL at a running Redis.",
 };
 
-async function aptInstall(packages, log) {
+async function aptInstall(packages, log, options = []) {
   log(
     `installing ${packages.join(" ")} with apt-get (this can take a minute)...`,
   );
@@ -482,7 +482,7 @@ async function aptInstall(packages, log) {
       `apt-get update failed (exit ${update.code}):\n${tail(update.stdout + update.stderr, 30)}`,
     );
   }
-  const install = await run("apt-get", ["install", "-y", "-qq", ...packages], {
+  const install = await run("apt-get", ["install", "-y", "-qq", ...options, ...packages], {
     env,
   });
   if (install.code !== 0) {
@@ -771,6 +771,23 @@ async function ensureNoEviction(r, { log, local }) {
  * Make sure PostgreSQL and Redis are reachable, starting (and if needed installing) local ones.
  * Resolves with a status object; rejects with an Error whose message says what is wrong.
  */
+/**
+ * The end-to-end tests drive Debian's Chromium (Playwright's own browser
+ * download cannot reach its host here). Installs it with apt-get when it is
+ * missing and we may; otherwise stops with what to install.
+ */
+export async function ensureChromium({ path: chromium = "/usr/bin/chromium", log = console.log } = {}) {
+  if (isExecutable(chromium)) return chromium;
+  if (isRoot() && isDebian() && which("apt-get")) {
+    await aptInstall(["chromium"], log, ["--no-install-recommends"]);
+    if (isExecutable(chromium)) return chromium;
+  }
+  throw new Error(
+    `Chromium is not installed at ${chromium}. Install it (\`sudo apt-get install -y chromium\` on Debian/Ubuntu) ` +
+      "or set CHROMIUM_PATH to a Chromium or Chrome binary.",
+  );
+}
+
 export async function ensureServices({
   databaseUrl,
   redisUrl,

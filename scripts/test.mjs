@@ -52,10 +52,14 @@ async function main() {
   done(t);
 
   t = step("Postgres and Redis (test database rampart_test, Redis db 1)");
-  const { ensureServices, ensureDatabase } = await import("./services.mjs");
+  const { ensureServices, ensureDatabase, ensureChromium } = await import("./services.mjs");
   await ensureServices({ databaseUrl: testEnv.DATABASE_URL, redisUrl: testEnv.REDIS_URL });
   await ensureDatabase(testEnv.DATABASE_URL, { recreate: true, log: (m) => console.log(`  ${m}`) });
   await run("redis-cli", ["-u", testEnv.REDIS_URL, "FLUSHDB"], { quiet: true });
+  done(t);
+
+  t = step("Chromium for the end-to-end tests");
+  testEnv.CHROMIUM_PATH = await ensureChromium({ path: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", log: (m) => console.log(`  ${m}`) });
   done(t);
 
   t = step("Prisma client and migrations");
