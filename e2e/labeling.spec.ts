@@ -139,3 +139,21 @@ test("a viewer can read an item but not label it", async ({ page }) => {
   await page.keyboard.press("r");
   await expect(page.getByRole("radio")).toHaveCount(0);
 });
+
+test("a reviewer cuts a flag's rollout from the item, and both the item and the flag record why", async ({ page }) => {
+  await signIn(page, "reviewer");
+  await openByRequestId(page, `demo-${PROJECT}-xss`);
+  const panel = page.getByTestId("mitigate-panel");
+  const flag = panel.locator('[data-flag-key="assistant-v2-rollout"]');
+  await expect(flag).toContainText(/on for [\d.]+%/);
+  const before = Number((await flag.textContent())!.match(/on for ([\d.]+)%/)![1]);
+  await expect(panel.locator('[data-flag-key="assistant-enabled"]').getByRole("button", { name: /^Cut/ })).toHaveCount(0);
+
+  await panel.getByLabel("Reason (required)").fill("XSS payload in responses under the v2 template");
+  const after = Math.floor((before * 100) / 2) / 100;
+  await flag.getByRole("button", { name: `Cut assistant-v2-rollout rollout to ${after}%` }).click();
+  await expect(panel.getByRole("status")).toContainText(`assistant-v2-rollout cut to ${after}%`);
+  await expect(flag).toContainText(`on for ${after}%`);
+  await expect(page.getByTestId("history")).toContainText("triage.mitigated");
+  await expect(page.getByTestId("history")).toContainText("Reason: XSS payload in responses under the v2 template");
+});

@@ -11,6 +11,8 @@ import { redactText, redactValue } from "@/lib/pii/detect";
 import { encryptOriginal, periodOf } from "@/lib/privacy/subject-keys";
 import { priorityFor, severityFor, type Signals } from "@/lib/triage/severity";
 import { slaDeadlines } from "@/lib/triage/sla";
+import { flagConfigSchemaFor, initialConfig } from "@/lib/flags/schemas";
+import { exposureBpsOf } from "@/lib/flags/classify-change";
 import { BREACH_PRIORITY_BOOST } from "@/lib/triage/fire-sla-deadline";
 import type { ProjectRole, ReportCategory, VerdictDecision } from "@/lib/generated/prisma/client.ts";
 
@@ -355,8 +357,8 @@ async function seed() {
         });
 
         const flags = [
-          { key: "assistant-enabled", kind: "KILL_SWITCH" as const, description: "Master switch for the assistant", config: { enabled: true }, exposureBps: 10_000 },
-          { key: "assistant-v2-rollout", kind: "RELEASE" as const, description: "New prompt template v2", config: { enabled: true, rolloutBps: 2_500 }, exposureBps: 2_500 },
+          { key: "assistant-enabled", kind: "KILL_SWITCH" as const, description: "Master switch for the assistant", config: { ...initialConfig("KILL_SWITCH"), enabled: true } },
+          { key: "assistant-v2-rollout", kind: "RELEASE" as const, description: "New prompt template v2", config: { ...initialConfig("RELEASE"), enabled: true, rolloutBps: 2_500 } },
         ];
         for (const f of flags) {
           await tx.flag.create({
@@ -370,7 +372,7 @@ async function seed() {
               salt: randomBytes(8).toString("hex"),
               currentVersion: 1,
               versions: {
-                create: { version: 1, config: f.config, exposureBps: f.exposureBps, reason: "Created by demo seed", actorType: "SYSTEM", actorLabel: "seed" },
+                create: { version: 1, config: flagConfigSchemaFor(f.kind, f.key).parse(f.config), exposureBps: exposureBpsOf(f.config), reason: "Created by demo seed", actorType: "SYSTEM", actorLabel: "seed" },
               },
             },
           });

@@ -16,6 +16,9 @@ export type MitigateFlag = {
   welded: boolean;
 };
 
+/** What a cut leaves: half the rollout in basis points, rounded down (lib/flags/cut-rollout.ts). */
+const halved = (percent: number) => Math.floor((percent * 100) / 2) / 100;
+
 export function MitigatePanel({
   projectId,
   itemId,
@@ -88,9 +91,9 @@ export function MitigatePanel({
                     disabled={pending || reason.trim().length < 3}
                     onClick={() => submit(f.key, "cut_rollout")}
                     className="rounded-md border border-red-300 px-2.5 py-1 text-xs font-medium text-red-800 hover:bg-red-50 disabled:opacity-60"
-                    aria-label={`Cut ${f.key} rollout to ${f.rolloutPercent / 2}%`}
+                    aria-label={`Cut ${f.key} rollout to ${halved(f.rolloutPercent)}%`}
                   >
-                    Cut to {f.rolloutPercent / 2}%
+                    Cut to {halved(f.rolloutPercent)}%
                   </button>
                 ) : null}
               </div>
