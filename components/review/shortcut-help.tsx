@@ -6,7 +6,9 @@ import { useEffect, useRef } from "react";
 import { isShortcut } from "@/components/review/keyboard";
 
 const shortcuts: [string, string][] = [
-  ["j / k", "next / previous section (in the queue: next / previous item)"],
+  ["j / k", "next / previous item in the queue; next / previous section on an item"],
+  ["Enter", "open the focused item"],
+  ["x", "select the focused item (leads, for bulk actions)"],
   ["c", "claim the next item"],
   ["1 – 5", "verdict: harmful, incorrect, privacy, benign, false refusal"],
   ["r", "resolve with the chosen verdict"],

@@ -7,6 +7,7 @@ import { hasFilters, nextDeadline, openStatuses, queueFiltersSchema, queueSearch
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ClaimNextButton } from "@/components/review/claim-next-button";
+import { ShortcutHelp } from "@/components/review/shortcut-help";
 import { QueueFiltersForm } from "@/components/review/queue-filters-form";
 import { QueueTable, type QueueTableRow } from "@/components/review/queue-table";
 import { statusName } from "@/components/review/badges";
@@ -57,7 +58,12 @@ export default async function QueuePage({ params, searchParams }: { params: Prom
       <PageHeader
         title="Queue"
         description="Open items, most urgent first: by the next SLA deadline, then priority."
-        actions={can(role, "item:claim") ? <ClaimNextButton projectId={project.id} slug={slug} /> : null}
+        actions={
+          <div className="flex flex-wrap items-start gap-4">
+            <ShortcutHelp />
+            {can(role, "item:claim") ? <ClaimNextButton projectId={project.id} slug={slug} /> : null}
+          </div>
+        }
       />
 
       <nav aria-label="Status" className="mb-4 flex flex-wrap gap-2 text-sm">
