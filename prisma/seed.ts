@@ -13,6 +13,7 @@ import { priorityFor, severityFor, type Signals } from "@/lib/triage/severity";
 import { slaDeadlines } from "@/lib/triage/sla";
 import { flagConfigSchemaFor, initialConfig } from "@/lib/flags/schemas";
 import { exposureBpsOf } from "@/lib/flags/classify-change";
+import { createDefaultRollbackRules } from "@/lib/rollback/default-rules";
 import { BREACH_PRIORITY_BOOST } from "@/lib/triage/fire-sla-deadline";
 import type { ProjectRole, ReportCategory, VerdictDecision } from "@/lib/generated/prisma/client.ts";
 
@@ -361,7 +362,7 @@ async function seed() {
           { key: "assistant-v2-rollout", kind: "RELEASE" as const, description: "New prompt template v2", config: { ...initialConfig("RELEASE"), enabled: true, rolloutBps: 2_500 } },
         ];
         for (const f of flags) {
-          await tx.flag.create({
+          const flag = await tx.flag.create({
             data: {
               projectId: project.id,
               environmentId: production.id,
@@ -376,6 +377,8 @@ async function seed() {
               },
             },
           });
+          // Release flags are guarded by the playbook's rollback rules, as createFlag does for new ones.
+          if (f.kind === "RELEASE") await createDefaultRollbackRules(tx, { kind: "system", label: "seed" }, { orgId: org.id, projectId: project.id, flagId: flag.id, flagKey: f.key });
         }
 
         const now = Date.now();

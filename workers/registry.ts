@@ -8,6 +8,8 @@ import { processApplyRetention, processRecomputeQuality, processRelayOutbox } fr
 import { processIngestAccepted } from "@/workers/processors/triage";
 import { processReconcileSla, processSlaDeadline } from "@/workers/processors/sla";
 import { processNotificationEvent } from "@/workers/processors/notifications";
+import { processEvaluateRules, processRollbackTick } from "@/workers/processors/rollback";
+import { processRequeueWebhooks, processWebhookDelivery } from "@/workers/processors/webhooks";
 
 export type Processor = (job: Job) => Promise<unknown>;
 
@@ -25,6 +27,10 @@ export const registrations: Registration[] = [
   { queue: "audit", concurrency: 1, handlers: { seal: processAuditSeal, checkpoint: processAuditCheckpoint } },
   { queue: "sla", concurrency: 4, handlers: { deadline: processSlaDeadline } },
   { queue: "notifications", concurrency: 4, handlers: { event: processNotificationEvent } },
+  // The queue's deduplication keeps one project's evaluations from overlapping; concurrency spreads projects.
+  { queue: "rollback", concurrency: 2, handlers: { tick: processRollbackTick, evaluate: processEvaluateRules } },
+  // Deliveries wait on other people's servers, not on CPU.
+  { queue: "webhooks", concurrency: 8, handlers: { deliver: processWebhookDelivery, requeue: processRequeueWebhooks } },
   {
     queue: "maintenance",
     concurrency: 1,

@@ -15,6 +15,9 @@ export const schedules: { id: string; queue: QueueKey; job: string; everyMs: num
   // Rebuilds SLA timers from Postgres: overdue ones fire, upcoming ones are (re)scheduled.
   { id: "reconcile-sla", queue: "maintenance", job: "reconcile-sla", everyMs: 30_000 },
   { id: "recompute-quality", queue: "maintenance", job: "recompute-quality", everyMs: 5 * 60_000 },
+  // Rules are evaluated at least this often even without hot signals (latency, cost, windows sliding on).
+  { id: "rollback-tick", queue: "rollback", job: "tick", everyMs: 5_000 },
+  { id: "webhooks-requeue", queue: "webhooks", job: "requeue", everyMs: 60_000 },
 ];
 
 export async function upsertSchedules(): Promise<void> {

@@ -11,6 +11,7 @@ import { requireFlagAccess, requireUuid } from "@/lib/flags/flag-access";
 import { flagConfigSchema } from "@/lib/flags/schemas";
 import { baseVersionOf, refuseWelded, snapshotFlagOf, type ChangeResult, type VersionDiff } from "@/lib/flags/write-change";
 import { lockPendingVersion } from "@/lib/flags/decide-version";
+import { refusePausedWidening } from "@/lib/flags/refuse-paused-widening";
 import { publishFlagMessages, streamActor } from "@/lib/flags/change-stream";
 
 export async function approveFlagVersion(actor: Actor, projectId: string, versionId: string): Promise<ChangeResult> {
@@ -29,10 +30,11 @@ export async function approveFlagVersion(actor: Actor, projectId: string, versio
     const config = flagConfigSchema.parse(version.config);
     // The welded list may have grown since the request.
     refuseWelded(flag.key, config);
+    const direction = (version.diff as VersionDiff | null)?.direction ?? "widening";
+    refusePausedWidening(flag, direction);
     const approvedAt = new Date();
     await tx.flagVersion.update({ where: { id: version.id }, data: { status: "APPLIED", approvedById: access.userId, approvedAt } });
     await tx.flag.update({ where: { id: flag.id }, data: { currentVersion: version.version } });
-    const direction = (version.diff as VersionDiff | null)?.direction ?? "widening";
     await recordAudit(tx, {
       actor,
       action: "flag.change_approved",

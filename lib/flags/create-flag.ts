@@ -15,6 +15,7 @@ import { exposureBpsOf } from "@/lib/flags/classify-change";
 import { createFlagSchema, flagConfigSchemaFor, initialConfig, type CreateFlagInput, type FlagKind } from "@/lib/flags/schemas";
 import { insertVersion, refuseWelded, snapshotFlagOf, writeChange, type ChangeResult, type LockedFlag } from "@/lib/flags/write-change";
 import { publishFlagMessages, streamActor, type FlagStreamMessage } from "@/lib/flags/change-stream";
+import { createDefaultRollbackRules } from "@/lib/rollback/default-rules";
 
 export type CreatedFlag = ChangeResult & { environmentKey: string };
 
@@ -88,6 +89,8 @@ export async function createFlag(actor: Actor, projectId: string, input: CreateF
           after: { key: row.key, kind, version: 1, exposureBps, config: first, expiresAt: row.expiresAt, owner: row.owner },
           metadata: { environmentId: env.id, environmentKey: env.key, versionId: version.id, reason: data.reason, ...(data.ticketUrl ? { ticketUrl: data.ticketUrl } : {}) },
         });
+        // Release flags ship with the playbook's rollback rules, so a new rollout is guarded from its first exposure.
+        if (kind === "RELEASE") await createDefaultRollbackRules(tx, actor, { orgId: access.orgId, projectId, flagId: row.id, flagKey: row.key });
         messages.push({
           v: 1,
           type: "flag.created",

@@ -221,3 +221,18 @@ export type ListFlagsInput = z.input<typeof listFlagsSchema>;
 export function reasonWithTriageItem(reason: string, triageItemId: string | undefined): string {
   return triageItemId ? `${reason} (triage item ${triageItemId})` : reason;
 }
+
+/** Pausing widening (a rollback rule's PAUSE, or a person) and lifting the pause. */
+export const flagWideningPauseSchema = z.object({
+  flagId: idSchema,
+  reason: reasonSchema,
+});
+export type FlagWideningPauseInput = z.input<typeof flagWideningPauseSchema>;
+
+/** Restores the configuration in effect before the flag's most recent widening. */
+export const restoreLastSafeSchema = z.object({
+  flagId: idSchema,
+  reason: reasonSchema,
+  expectedVersion: z.number().int().min(0).optional(),
+});
+export type RestoreLastSafeInput = z.input<typeof restoreLastSafeSchema>;

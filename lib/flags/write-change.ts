@@ -14,6 +14,7 @@ import { narrowOnly, type FlagAccess } from "@/lib/flags/flag-access";
 import { classifyChange, exposureBpsOf, type ChangeDirection, type ConfigChange } from "@/lib/flags/classify-change";
 import { flagConfigSchema, type FlagConfig, type FlagKind } from "@/lib/flags/schemas";
 import { weldedFlag } from "@/lib/flags/welded";
+import { refusePausedWidening } from "@/lib/flags/refuse-paused-widening";
 import { streamActor, type FlagVersionMessage } from "@/lib/flags/change-stream";
 import type { SnapshotFlag } from "@/lib/flags/evaluate";
 
@@ -25,6 +26,8 @@ export type LockedFlag = {
   kind: FlagKind;
   salt: string;
   currentVersion: number;
+  widenPausedAt: Date | null;
+  widenPausedReason: string | null;
   environment: { id: string; key: string; protected: boolean };
 };
 
@@ -71,6 +74,8 @@ const flagSelect = {
   kind: true,
   salt: true,
   currentVersion: true,
+  widenPausedAt: true,
+  widenPausedReason: true,
   environment: { select: { id: true, key: true, protected: true } },
 } as const;
 
@@ -155,6 +160,7 @@ export async function writeChange(
   }
   refuseWelded(flag.key, after);
   if (direction !== "narrowing" && !ctx.access.mayWiden) throw narrowOnly(ctx.actor);
+  refusePausedWidening(flag, direction);
 
   const status = direction === "widening" && flag.environment.protected ? "PENDING_APPROVAL" : "APPLIED";
   const latest = await tx.flagVersion.aggregate({ where: { flagId: flag.id }, _max: { version: true } });

@@ -50,6 +50,22 @@ export const queues = {
         .loose(),
     },
   },
+  /** Rollback rules: a 5 s tick fans out one evaluation per project with rules; hot ingest batches ask for one at once. */
+  rollback: {
+    name: "rollback",
+    jobs: {
+      tick: z.object({}),
+      evaluate: z.object({ projectId: z.uuid() }),
+    },
+  },
+  /** Webhook deliveries (job id = delivery id) and the sweep that re-enqueues any whose job was lost. */
+  webhooks: {
+    name: "webhooks",
+    jobs: {
+      deliver: z.object({ deliveryId: z.uuid() }),
+      requeue: z.object({}),
+    },
+  },
   /** Audit hash chain upkeep, on schedules the worker sets up (workers/schedules.ts). */
   audit: {
     name: "audit",

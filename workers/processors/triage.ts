@@ -1,11 +1,14 @@
-// Ingested signals → triage items; then the outbox row is done with.
+// Ingested signals → rollback window counters and triage items; then the outbox row is done with.
 import type { Job } from "bullmq";
 import { queues } from "@/lib/queues/contracts";
 import { processAcceptedBatch } from "@/lib/triage/process-signals";
+import { countForRollback } from "@/lib/rollback/record-counters";
 import { markOutboxProcessed, outboxRowId } from "@/lib/outbox/relay";
 
 export async function processIngestAccepted(job: Job): Promise<{ items: number }> {
   const batch = queues.ingest.jobs.accepted.parse(job.data);
+  // First, so that a harmful spike reaches the rules before triage work on the same batch.
+  await countForRollback(batch);
   const result = await processAcceptedBatch(batch);
   const row = outboxRowId(job.id);
   if (row !== null) await markOutboxProcessed(row);

@@ -1,0 +1,9 @@
+// Acknowledges an incident (lead+); see step-incident.ts.
+import "server-only";
+import type { Actor } from "@/lib/auth/actor-types";
+import type { IncidentStepInput } from "@/lib/incidents/schemas";
+import { stepIncident } from "@/lib/incidents/step-incident";
+
+export function acknowledgeIncident(actor: Actor, projectId: string, input: IncidentStepInput) {
+  return stepIncident(actor, projectId, input, "acknowledged");
+}
