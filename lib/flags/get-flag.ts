@@ -24,6 +24,8 @@ export type FlagVersionView = {
   ticketUrl: string | null;
   actor: { type: ActorType; id: string | null; label: string | null };
   approvedById: string | null;
+  /** The approver's email, for the history (null when not approved or the account is gone). */
+  approvedByLabel: string | null;
   approvedAt: Date | null;
   createdAt: Date;
   current: boolean;
@@ -50,10 +52,14 @@ export async function getFlag(actor: Actor, projectId: string, flagId: string): 
   const [flag] = await readFlags(projectId, { flagId });
   if (!flag) throw notFound("Flag not found");
   const versions = await db().flagVersion.findMany({ where: { flagId }, orderBy: { version: "desc" }, take: HISTORY_LIMIT + 1 });
-  const history = versions.slice(0, HISTORY_LIMIT).map((v) => viewOf(v, flag.version));
+  const approverIds = [...new Set(versions.flatMap((v) => (v.approvedById ? [v.approvedById] : [])))];
+  const approvers = approverIds.length
+    ? new Map((await db().user.findMany({ where: { id: { in: approverIds } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]))
+    : new Map<string, string>();
+  const history = versions.slice(0, HISTORY_LIMIT).map((v) => viewOf(v, flag.version, approvers));
   const pendingRows = await db().flagVersion.findMany({ where: { flagId, status: "PENDING_APPROVAL" }, orderBy: { version: "asc" } });
   const pending: PendingApproval[] = pendingRows.map((v) => ({
-    ...viewOf(v, flag.version),
+    ...viewOf(v, flag.version, approvers),
     superseded: baseVersionOf(v.diff) !== flag.version,
     canDecide: access.mayApprove && !(v.actorType === "USER" && v.actorId === access.userId),
   }));
@@ -66,7 +72,7 @@ export async function getFlag(actor: Actor, projectId: string, flagId: string): 
   };
 }
 
-function viewOf(v: FlagVersion, currentVersion: number): FlagVersionView {
+function viewOf(v: FlagVersion, currentVersion: number, approvers: Map<string, string>): FlagVersionView {
   return {
     id: v.id,
     version: v.version,
@@ -78,6 +84,7 @@ function viewOf(v: FlagVersion, currentVersion: number): FlagVersionView {
     ticketUrl: v.ticketUrl,
     actor: { type: v.actorType, id: v.actorId, label: v.actorLabel },
     approvedById: v.approvedById,
+    approvedByLabel: v.approvedById ? (approvers.get(v.approvedById) ?? null) : null,
     approvedAt: v.approvedAt,
     createdAt: v.createdAt,
     current: v.version === currentVersion,
