@@ -25,6 +25,22 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 2_000): Promise<Che
   }
 }
 
+/**
+ * Workers alive now (their heartbeat keys). A full SCAN: one page of SCAN
+ * only looks at part of the keyspace, and queues fill Redis with job keys;
+ * KEYS would block Redis while it walks them all.
+ */
+export async function liveWorkerCount(): Promise<number> {
+  let cursor = "0";
+  let count = 0;
+  do {
+    const [next, keys] = await redis().scan(cursor, "MATCH", `${WORKER_HEARTBEAT_PREFIX}*`, "COUNT", 1000);
+    cursor = next;
+    count += keys.length;
+  } while (cursor !== "0");
+  return count;
+}
+
 export async function healthReport() {
   const [database, redisCheck] = await Promise.all([
     timed(() => db().$queryRaw`SELECT 1`),
@@ -32,7 +48,7 @@ export async function healthReport() {
   ]);
   let workers: number | null = null;
   if (redisCheck.status === "up") {
-    workers = (await redis().keys(`${WORKER_HEARTBEAT_PREFIX}*`).catch(() => [])).length;
+    workers = await liveWorkerCount().catch(() => null);
   }
   const ok = database.status === "up" && redisCheck.status === "up";
   return { ok, report: { status: ok ? "ok" : "degraded", database, redis: redisCheck, workers } };

@@ -18,9 +18,9 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { loadConfigOrExit } from "@/lib/config";
 import { db, disconnectDb } from "@/lib/db";
-import { createRedis, disconnectRedis, redis } from "@/lib/redis";
+import { createRedis, disconnectRedis } from "@/lib/redis";
 import { closeQueues } from "@/lib/queues/producers";
-import { WORKER_HEARTBEAT_PREFIX } from "@/lib/queues/contracts";
+import { liveWorkerCount } from "@/lib/health";
 import { newSealedKey } from "@/lib/crypto/secretbox";
 import { loadUserActor } from "@/lib/auth/load-actor";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
@@ -202,9 +202,9 @@ async function publicApi(): Promise<string> {
 }
 
 async function ensureWorker(): Promise<void> {
-  const [, live] = await redis().scan("0", "MATCH", `${WORKER_HEARTBEAT_PREFIX}*`, "COUNT", 1000);
-  if (live.length > 0) {
-    say(`worker    ${live.length} running`);
+  const live = await liveWorkerCount();
+  if (live > 0) {
+    say(`worker    ${live} running`);
     return;
   }
   const child: ChildProcess = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "workers/main.ts"], {
@@ -212,7 +212,7 @@ async function ensureWorker(): Promise<void> {
     stdio: ["ignore", "ignore", "inherit"],
   });
   cleanups.push(() => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM")))));
-  await waitFor("the worker to start", async () => (await redis().scan("0", "MATCH", `${WORKER_HEARTBEAT_PREFIX}*`, "COUNT", 1000))[1].length > 0, 30_000);
+  await waitFor("the worker to start", async () => (await liveWorkerCount()) > 0, 30_000);
   say("worker    started one for this run");
 }
 
