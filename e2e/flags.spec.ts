@@ -331,3 +331,38 @@ test("the staging kill switch: a reviewer may turn it on, only a lead may turn i
   );
   await lead.context.close();
 });
+
+test("lifting the production kill switch takes two people: one asks, another approves", async ({ browser, page }) => {
+  await signIn(page, "lead");
+  await page.goto(FLAGS);
+  const production = page.locator('[data-testid="kill-switch"][data-environment="production"]');
+  await production.getByRole("button", { name: "Turn on kill switch in Production" }).click();
+  const on = page.getByRole("dialog", { name: "Turn on the kill switch in Production?" });
+  await on.getByLabel("Reason (required)").fill("e2e: production drill");
+  await on.getByRole("button", { name: "Turn on kill switch" }).click();
+  await expect(production.getByTestId("kill-switch-state")).toHaveText("Kill switch ON — every flag serves its fallback");
+
+  await production.getByRole("button", { name: "Ask to turn off kill switch in Production" }).click();
+  const ask = page.getByRole("dialog", { name: "Ask to turn off the kill switch in Production?" });
+  await expect(ask.getByTestId("dialog-outcome")).toContainText("stays on until another lead approves");
+  await ask.getByLabel("Reason (required)").fill("e2e: drill over");
+  await ask.getByRole("button", { name: "Ask to turn it off" }).click();
+  await expect(page.getByTestId("kill-switches").getByRole("status")).toContainText("stays on until someone else approves");
+  await expect(production.getByTestId("kill-switch-state")).toHaveText("Kill switch ON — every flag serves its fallback");
+  await expect(production.getByTestId("kill-switch-request")).toContainText("You asked to lift it");
+
+  const admin = await signedIn(browser, "admin");
+  try {
+    await admin.page.goto(FLAGS);
+    const adminProduction = admin.page.locator('[data-testid="kill-switch"][data-environment="production"]');
+    await expect(adminProduction.getByTestId("kill-switch-request")).toContainText("lead@rampart.local asked to lift it");
+    await adminProduction.getByRole("button", { name: "Approve turning off kill switch in Production" }).click();
+    const approve = admin.page.getByRole("dialog", { name: "Turn off the kill switch in Production?" });
+    await expect(approve.getByTestId("dialog-outcome")).toContainText("approves lead@rampart.local's request");
+    await approve.getByLabel("Reason (required)").fill("e2e: confirmed the drill is over");
+    await approve.getByRole("button", { name: "Approve: turn it off" }).click();
+    await expect(adminProduction.getByTestId("kill-switch-state")).toHaveText("Kill switch off");
+  } finally {
+    await admin.context.close();
+  }
+});

@@ -2,7 +2,8 @@
 // The project's kill switch, one per environment: while on, every flag of the
 // project serves its fallback there, whatever its own configuration. Turning
 // it on lowers exposure (reviewers may); turning it off restores every flag at
-// once, so it takes a lead.
+// once, so it takes a lead — and in a protected environment two: one asks,
+// another approves (or keeps it on, which turns the request down).
 import { useState } from "react";
 import { setKillSwitchAction } from "@/app/p/[project]/flags/actions";
 import { FormMessage } from "@/components/ui/form";
@@ -21,7 +22,13 @@ export type KillSwitchEnvironment = {
   flagCount: number;
   mayTurnOn: boolean;
   mayTurnOff: boolean;
+  offRequest: { by: string; at: string; reason: string | null; mine: boolean } | null;
 };
+
+type Target = { env: KillSwitchEnvironment; on: boolean };
+
+/** What turning it off does here: ask, approve someone's request, or lift at once. */
+const offStep = (env: KillSwitchEnvironment) => (!env.protected ? "lift" : env.offRequest && !env.offRequest.mine ? "approve" : "request");
 
 export function KillSwitchPanel({
   projectId,
@@ -30,7 +37,7 @@ export function KillSwitchPanel({
   projectId: string;
   environments: KillSwitchEnvironment[];
 }) {
-  const [target, setTarget] = useState<{ env: KillSwitchEnvironment; on: boolean } | null>(null);
+  const [target, setTarget] = useState<Target | null>(null);
   const [result, setResult] = useState<ActionResult | null>(null);
   const anyOn = environments.some((e) => e.killSwitchOn);
 
@@ -74,12 +81,27 @@ export function KillSwitchPanel({
                   {env.reason ? `${env.since ? ": " : ""}${env.reason}` : null}
                 </p>
               ) : null}
+              {env.killSwitchOn && env.offRequest ? (
+                <p className="mt-1 text-xs text-amber-800" data-testid="kill-switch-request">
+                  {env.offRequest.mine ? "You asked" : `${env.offRequest.by} asked`} to lift it ({env.offRequest.at}
+                  {env.offRequest.reason ? `: ${env.offRequest.reason}` : ""}).{" "}
+                  {env.offRequest.mine ? "Someone else must approve." : "It stays on until a second lead approves."}
+                </p>
+              ) : null}
             </div>
             {env.killSwitchOn ? (
               env.mayTurnOff ? (
-                <button type="button" className={buttonStyle.secondary} onClick={() => setTarget({ env, on: false })}>
-                  Turn off kill switch<span className="sr-only"> in {env.name}</span>
-                </button>
+                <div className="flex flex-wrap gap-2">
+                  {env.offRequest && !env.offRequest.mine ? (
+                    <button type="button" className={buttonStyle.danger} onClick={() => setTarget({ env, on: true })}>
+                      Keep it on<span className="sr-only"> in {env.name}</span>
+                    </button>
+                  ) : null}
+                  <button type="button" className={buttonStyle.secondary} onClick={() => setTarget({ env, on: false })}>
+                    {{ lift: "Turn off kill switch", request: "Ask to turn off kill switch", approve: "Approve turning off kill switch" }[offStep(env)]}
+                    <span className="sr-only"> in {env.name}</span>
+                  </button>
+                </div>
               ) : null
             ) : env.mayTurnOn ? (
               <button type="button" className={buttonStyle.danger} onClick={() => setTarget({ env, on: true })}>
@@ -96,8 +118,22 @@ export function KillSwitchPanel({
       ) : null}
       <ReasonDialog
         open={target !== null}
-        title={target ? `${target.on ? "Turn on" : "Turn off"} the kill switch in ${target.env.name}?` : ""}
-        confirmLabel={target?.on ? "Turn on kill switch" : "Turn off kill switch"}
+        title={
+          !target
+            ? ""
+            : target.on && target.env.killSwitchOn
+              ? `Keep the kill switch in ${target.env.name} on?`
+              : `${target.on ? "Turn on" : offStep(target.env) === "request" ? "Ask to turn off" : "Turn off"} the kill switch in ${target.env.name}?`
+        }
+        confirmLabel={
+          !target
+            ? ""
+            : target.on
+              ? target.env.killSwitchOn
+                ? "Keep it on"
+                : "Turn on kill switch"
+              : { lift: "Turn off kill switch", request: "Ask to turn it off", approve: "Approve: turn it off" }[offStep(target.env)]
+        }
         danger={target?.on ?? false}
         submit={(form) => setKillSwitchAction(projectId, target!.env.id, target!.on, form)}
         onClose={() => setTarget(null)}
@@ -106,7 +142,9 @@ export function KillSwitchPanel({
           setTarget(null);
         }}
       >
-        {target?.on ? (
+        {target?.on && target.env.killSwitchOn ? (
+          <p>The request to lift it is turned down; the kill switch stays on. Your reason is recorded.</p>
+        ) : target?.on ? (
           <>
             <p className="font-medium text-red-800">
               Every flag of this project ({target.env.flagCount} in {target.env.name}) will serve its fallback in{" "}
@@ -120,12 +158,12 @@ export function KillSwitchPanel({
               Every flag in {target.env.name} serves its own configuration again at once: whatever each one is rolled
               out to becomes live.
             </p>
-            <p>
-              This applies at once
-              {target.env.protected
-                ? `, without a second approval (${target.env.name} is protected, so only a lead may do it)`
-                : ""}
-              .
+            <p data-testid="dialog-outcome">
+              {{
+                lift: "This applies at once.",
+                request: `${target.env.name} is protected: this asks, and the kill switch stays on until another lead approves.`,
+                approve: `This approves ${target.env.offRequest?.by}'s request and applies at once.`,
+              }[offStep(target.env)]}
             </p>
           </>
         ) : null}

@@ -195,9 +195,34 @@ describe("reviewers and automation only narrow", () => {
     expect(await setEnvironmentKillSwitch(r, project.id, { environmentId: env.id, on: true, reason: "incident" })).toMatchObject({ status: "UNCHANGED" });
     expect(await codeOf(setEnvironmentKillSwitch(r, project.id, { environmentId: env.id, on: false, reason: "over" }))).toBe("FORBIDDEN");
     expect(await codeOf(setEnvironmentKillSwitch(automation, project.id, { environmentId: env.id, on: false, reason: "over" }))).toBe("FORBIDDEN");
-    expect(await setEnvironmentKillSwitch(l, project.id, { environmentId: env.id, on: false, reason: "over" })).toMatchObject({ status: "APPLIED", on: false });
-    const events = await db().auditEvent.findMany({ where: { projectId: project.id, targetId: env.id }, orderBy: { createdAt: "asc" } });
-    expect(events.map((e) => e.action)).toEqual(["environment.kill_switch_on", "environment.kill_switch_off"]);
+    // Production is protected: lifting widens, so a lead's request waits for a second person.
+    expect(await setEnvironmentKillSwitch(l, project.id, { environmentId: env.id, on: false, reason: "over" })).toMatchObject({ status: "PENDING_APPROVAL" });
+    expect(await setEnvironmentKillSwitch(l, project.id, { environmentId: env.id, on: false, reason: "over" })).toMatchObject({ status: "PENDING_APPROVAL" });
+    expect((await db().environment.findUniqueOrThrow({ where: { id: env.id } })).killSwitchOn).toBe(true);
+    const l2 = await memberActor(project.id, "LEAD");
+    expect(await codeOf(setEnvironmentKillSwitch(r, project.id, { environmentId: env.id, on: false, reason: "approve" }))).toBe("FORBIDDEN");
+    expect(await setEnvironmentKillSwitch(l2, project.id, { environmentId: env.id, on: false, reason: "fixed, confirmed" })).toMatchObject({ status: "APPLIED", on: false });
+    const after = await db().environment.findUniqueOrThrow({ where: { id: env.id } });
+    expect(after).toMatchObject({ killSwitchOn: false, killSwitchOffRequestedById: null });
+    const events = await db().auditEvent.findMany({ where: { projectId: project.id, targetId: env.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.action, e.actorId])).toEqual([
+      ["environment.kill_switch_on", r.userId],
+      ["environment.kill_switch_off_requested", l.userId],
+      ["environment.kill_switch_off", l2.userId],
+    ]);
+  });
+
+  it("turns down a request to lift a protected kill switch when a lead keeps it on", async () => {
+    const project = await makeProject(tenant.org.id);
+    const env = project.environments[0]!;
+    const [l1, l2] = [await memberActor(project.id, "LEAD"), await memberActor(project.id, "LEAD")];
+    await setEnvironmentKillSwitch(l1, project.id, { environmentId: env.id, on: true, reason: "incident" });
+    expect(await setEnvironmentKillSwitch(l1, project.id, { environmentId: env.id, on: false, reason: "looks fine" })).toMatchObject({ status: "PENDING_APPROVAL" });
+    expect(await setEnvironmentKillSwitch(l2, project.id, { environmentId: env.id, on: true, reason: "not yet: still seeing harm" })).toMatchObject({ status: "REJECTED" });
+    expect(await db().environment.findUniqueOrThrow({ where: { id: env.id } })).toMatchObject({ killSwitchOn: true, killSwitchOffRequestedById: null });
+    // A new request starts over: the one who turned it down may now ask, and the first lead approves.
+    expect(await setEnvironmentKillSwitch(l2, project.id, { environmentId: env.id, on: false, reason: "now fixed" })).toMatchObject({ status: "PENDING_APPROVAL" });
+    expect(await setEnvironmentKillSwitch(l1, project.id, { environmentId: env.id, on: false, reason: "agreed" })).toMatchObject({ status: "APPLIED" });
   });
 
   it("lets automation cut at once, even in a protected environment, but never widen", async () => {

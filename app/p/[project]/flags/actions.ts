@@ -133,6 +133,9 @@ export async function setKillSwitchAction(
     });
     if (r.status === "UNCHANGED")
       return done(`The kill switch of ${r.environmentKey} was already ${on ? "on" : "off"}; nothing changed.`);
+    if (r.status === "PENDING_APPROVAL")
+      return done(`Requested: ${r.environmentKey} is protected, so the kill switch stays on until someone else approves lifting it.`);
+    if (r.status === "REJECTED") return done(`The request to lift the kill switch of ${r.environmentKey} was turned down; it stays on.`);
     return done(
       on
         ? `Kill switch on: every flag in ${r.environmentKey} now serves its fallback.`

@@ -114,7 +114,13 @@ export default async function FlagsPage({
           since: e.killSwitchAt ? formatInstant(e.killSwitchAt.toISOString()) : null,
           flagCount: everyFlag.filter((f) => f.environment.id === e.id).length,
           mayTurnOn: can(role, "flag:narrow"),
-          mayTurnOff: can(role, "flag:change") && (!e.protected || can(role, "flag:approve")),
+          mayTurnOff: can(role, "flag:change"),
+          offRequest: e.offRequest && {
+            by: e.offRequest.by,
+            at: formatInstant(e.offRequest.at.toISOString()),
+            reason: e.offRequest.reason,
+            mine: e.offRequest.byId === actor.userId,
+          },
         }))}
       />
 
