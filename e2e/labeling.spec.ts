@@ -47,11 +47,14 @@ test("a lead settles a disagreement between two blind reviews", async ({ page })
 test("a reviewer labels by keyboard alone and lands on the next item", async ({ page }) => {
   await signIn(page, "reviewer");
   await expect(page.getByTestId("queue-row").first()).toBeVisible();
+  // Keys pressed before the page has hydrated go nowhere.
+  await expect(page.locator("form[data-shortcut-ready]")).toBeAttached();
   await page.keyboard.press("c");
   await expect(page).toHaveURL(ITEM_URL);
   const first = page.url();
   const requestId = (await page.getByRole("heading", { level: 1 }).textContent())!.replace("Item", "").trim();
   await expect(page.getByRole("form", { name: "Label this item" })).toBeVisible();
+  await expect(page.locator("form[data-shortcut-ready]")).toBeAttached();
 
   await page.keyboard.press("?");
   const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
@@ -104,9 +107,13 @@ test("a reviewer whose item changed meanwhile is told so and overwrites nothing"
   const reviewer = await signedIn(browser, "reviewer");
   const lead = await signedIn(browser, "lead");
   try {
-    await reviewer.page.getByRole("button", { name: /Claim next/ }).click();
-    await expect(reviewer.page).toHaveURL(ITEM_URL);
-    const requestId = (await reviewer.page.getByRole("heading", { level: 1 }).textContent())!.replace("Item", "").trim();
+    // One item of the reviewer's own choosing, so the items other tests open stay open.
+    const requestId = `demo-${PROJECT}-27`;
+    await openByRequestId(reviewer.page, requestId);
+    const claimThis = reviewer.page.getByRole("button", { name: "Claim this item" });
+    if (await claimThis.count()) await claimThis.click();
+    await expect(reviewer.page.getByRole("form", { name: "Label this item" })).toBeVisible();
+    await expect(reviewer.page.locator("form[data-shortcut-ready]")).toBeAttached();
 
     // A lead dismisses that item in bulk while the reviewer still has it open.
     await lead.page.goto(`/p/${PROJECT}/queue?q=${requestId}`);

@@ -56,6 +56,7 @@ test("a reviewer works the queue: live countdowns, claim next by button and by k
 
   await page.getByRole("link", { name: "← Queue" }).click();
   await expect(page.getByTestId("queue-row").first()).toBeVisible();
+  await expect(page.locator("form[data-shortcut-ready]")).toBeAttached();
   await page.keyboard.press("c");
   await expect(page).toHaveURL(ITEM_URL);
   expect(page.url()).not.toBe(first);
@@ -65,6 +66,7 @@ test("j and k move a visible focus between queue rows and Enter opens the focuse
   await signIn(page, "reviewer");
   const rows = page.getByTestId("queue-row");
   await expect(rows.nth(1)).toBeVisible();
+  await expect(page.locator("form[data-shortcut-ready]")).toBeAttached();
   await page.keyboard.press("j");
   await expect(rows.nth(0)).toBeFocused();
   await page.keyboard.press("j");

@@ -16,6 +16,8 @@ export function ClaimNextButton({ projectId, slug }: { projectId: string; slug: 
       form.current?.requestSubmit();
     };
     document.addEventListener("keydown", onKey);
+    // Marks when "c" works (tests wait for it): a key pressed before hydration goes nowhere.
+    form.current?.setAttribute("data-shortcut-ready", "");
     return () => document.removeEventListener("keydown", onKey);
   }, []);
   return (

@@ -1,4 +1,5 @@
-// The reviewer queue: open items of one project, most urgent first — by the
+// The reviewer queue: open items of one project (any item, searching by
+// request id), most urgent first — by the
 // next SLA deadline (first triage until someone has triaged the item, then
 // resolution), then priority — with filters, keyset pagination and counts per
 // status.
@@ -29,7 +30,8 @@ import {
 export type QueueRow = {
   id: string;
   requestId: string;
-  status: OpenStatus;
+  /** Open, except when searching by request id, which also finds closed items. */
+  status: OpenStatus | "RESOLVED" | "DISMISSED";
   severity: "SEV1" | "SEV2" | "SEV3" | "SEV4";
   source: "CLASSIFIER" | "REPORT" | "BOTH" | "SAMPLE";
   categories: string[];
@@ -93,7 +95,10 @@ export async function listQueue(
   const backwards = before !== null;
   const cursor = after ?? before;
 
-  const where = [Prisma.sql`t."projectId" = ${projectId}::uuid`, Prisma.sql`t.status IN (${OPEN_SQL})`, ...filterSql(filters)];
+  // A request id names one item: found whatever its state, so a reviewer can
+  // look up what became of a request from a support ticket.
+  const scope = filters.q ? [] : [Prisma.sql`t.status IN (${OPEN_SQL})`];
+  const where = [Prisma.sql`t."projectId" = ${projectId}::uuid`, ...scope, ...filterSql(filters)];
   if (cursor) {
     const key = Prisma.sql`(${URGENCY}, (-t.priority), t.id)`;
     const at = Prisma.sql`(${cursor.due === "inf" ? "infinity" : cursor.due}::timestamp, ${-cursor.priority}::int, ${cursor.id}::uuid)`;
