@@ -9,6 +9,7 @@ import { transitionItem } from "@/lib/triage/transition-item";
 import { submitLabel } from "@/lib/review/submit-label";
 import { bulkTransition } from "@/lib/triage/bulk-transition";
 import { getBreakReminder } from "@/lib/review/get-break-reminder";
+import { listQueue } from "@/lib/review/list-queue";
 import { parseReviewPreferences } from "@/lib/review/review-preferences";
 import type { UserActor } from "@/lib/auth/actor-types";
 import { makeTenant, memberActor, uniq } from "./fixtures";
@@ -235,5 +236,19 @@ describe("break reminder", () => {
     expect(seen).toEqual([null, null, null, null, { streak: 3 }]);
     expect(await getBreakReminder(tired, parseReviewPreferences({ breakAfterSev1: 0 }))).toBeNull();
     expect(await getBreakReminder(tired, parseReviewPreferences({ breakAfterSev1: 3, breakTakenAt: new Date().toISOString() }))).toBeNull();
+  });
+});
+
+describe("queue search", () => {
+  it("lists open items only, but finds a closed item by its request id", async () => {
+    const item = await makeItem();
+    await db().triageItem.update({ where: { id: item.id }, data: { status: "RESOLVED", resolvedAt: new Date() } });
+    const open = await listQueue(reviewer, projectId, { filters: {} });
+    expect(open.rows.map((r) => r.id)).not.toContain(item.id);
+    const found = await listQueue(reviewer, projectId, { filters: { q: item.requestId } });
+    expect(found.rows.map((r) => [r.id, r.status])).toEqual([[item.id, "RESOLVED"]]);
+    // Another project's request id finds nothing.
+    const foreign = await makeItem(otherProjectId);
+    expect((await listQueue(reviewer, projectId, { filters: { q: foreign.requestId } })).rows).toEqual([]);
   });
 });
