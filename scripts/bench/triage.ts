@@ -166,4 +166,8 @@ main()
     await closeQueues();
     await disconnectRedis();
     await disconnectDb();
+    // Triage schedules SLA timers after commit without waiting (scheduleSlaTimersSoon),
+    // so a producer can reopen a Redis connection after the close above; a benchmark
+    // must stop by itself. Unref'd: it only fires if something still holds the process.
+    setTimeout(() => process.exit(), 2_000).unref();
   });
