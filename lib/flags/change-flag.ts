@@ -2,11 +2,11 @@
 // classified against the applied one (see write-change.ts for who may do what).
 import "server-only";
 import { db } from "@/lib/db";
-import { AppError, notFound } from "@/lib/errors";
+import { notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor-types";
 import { requireFlagAccess, requireUuid } from "@/lib/flags/flag-access";
 import { changeFlagSchema, flagConfigSchemaFor, type ChangeFlagInput } from "@/lib/flags/schemas";
-import { lockFlags, writeChange, type ChangeResult } from "@/lib/flags/write-change";
+import { lockFlagAt, writeChange, type ChangeResult } from "@/lib/flags/write-change";
 import { publishFlagMessages } from "@/lib/flags/change-stream";
 
 export async function changeFlag(actor: Actor, projectId: string, input: ChangeFlagInput): Promise<ChangeResult> {
@@ -18,13 +18,7 @@ export async function changeFlag(actor: Actor, projectId: string, input: ChangeF
   const config = flagConfigSchemaFor(flag.kind, flag.key).parse(data.config);
 
   const { result, message } = await db().$transaction(async (tx) => {
-    const [locked] = await lockFlags(tx, projectId, { id: data.flagId });
-    if (!locked) throw notFound("Flag not found");
-    if (data.expectedVersion !== undefined && locked.currentVersion !== data.expectedVersion) {
-      throw new AppError("CONFLICT", "This flag changed since you opened it; reload to see the current version. Nothing was changed.", {
-        currentVersion: locked.currentVersion,
-      });
-    }
+    const locked = await lockFlagAt(tx, projectId, data.flagId, data.expectedVersion);
     return writeChange(tx, { actor, access, projectId }, locked, config, { reason: data.reason, ticketUrl: data.ticketUrl });
   });
   await publishFlagMessages(message ? [message] : []);

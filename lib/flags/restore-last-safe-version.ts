@@ -5,11 +5,11 @@
 // other widening by them.
 import "server-only";
 import { db } from "@/lib/db";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor-types";
 import { requireFlagAccess, requireUuid } from "@/lib/flags/flag-access";
 import { flagConfigSchemaFor, restoreLastSafeSchema, type FlagConfig, type RestoreLastSafeInput } from "@/lib/flags/schemas";
-import { appliedConfig, lockFlags, writeChange, type ChangeResult } from "@/lib/flags/write-change";
+import { appliedConfig, lockFlagAt, writeChange, type ChangeResult } from "@/lib/flags/write-change";
 import { lastSafeVersion } from "@/lib/flags/last-safe-version";
 import { publishFlagMessages } from "@/lib/flags/change-stream";
 
@@ -23,13 +23,7 @@ export async function restoreLastSafeVersion(actor: Actor, projectId: string, in
   const data = restoreLastSafeSchema.parse(input);
   requireUuid(data.flagId, "Flag");
   const { result, message } = await db().$transaction(async (tx) => {
-    const [locked] = await lockFlags(tx, projectId, { id: data.flagId });
-    if (!locked) throw notFound("Flag not found");
-    if (data.expectedVersion !== undefined && locked.currentVersion !== data.expectedVersion) {
-      throw new AppError("CONFLICT", "This flag changed since you opened it; reload to see the current version. Nothing was changed.", {
-        currentVersion: locked.currentVersion,
-      });
-    }
+    const locked = await lockFlagAt(tx, projectId, data.flagId, data.expectedVersion);
     const versions = await tx.flagVersion.findMany({ where: { flagId: locked.id, status: "APPLIED" }, select: { version: true, status: true, diff: true } });
     const target = lastSafeVersion(versions, locked.currentVersion);
     if (!target) throw new AppError("CONFLICT", `"${locked.key}" was never widened: there is no earlier safe version to return to`);

@@ -7,7 +7,7 @@ import { AppError, notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor-types";
 import { requireFlagAccess, requireUuid } from "@/lib/flags/flag-access";
 import { flagConfigSchemaFor, revertFlagSchema, type RevertFlagInput } from "@/lib/flags/schemas";
-import { lockFlags, writeChange, type ChangeResult } from "@/lib/flags/write-change";
+import { lockFlagAt, writeChange, type ChangeResult } from "@/lib/flags/write-change";
 import { publishFlagMessages } from "@/lib/flags/change-stream";
 
 export async function revertFlag(actor: Actor, projectId: string, input: RevertFlagInput): Promise<ChangeResult> {
@@ -16,13 +16,7 @@ export async function revertFlag(actor: Actor, projectId: string, input: RevertF
   requireUuid(data.flagId, "Flag");
 
   const { result, message } = await db().$transaction(async (tx) => {
-    const [locked] = await lockFlags(tx, projectId, { id: data.flagId });
-    if (!locked) throw notFound("Flag not found");
-    if (data.expectedVersion !== undefined && locked.currentVersion !== data.expectedVersion) {
-      throw new AppError("CONFLICT", "This flag changed since you opened it; reload to see the current version. Nothing was changed.", {
-        currentVersion: locked.currentVersion,
-      });
-    }
+    const locked = await lockFlagAt(tx, projectId, data.flagId, data.expectedVersion);
     const target = await tx.flagVersion.findUnique({
       where: { flagId_version: { flagId: locked.id, version: data.toVersion } },
       select: { status: true, config: true },

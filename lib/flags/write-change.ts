@@ -8,7 +8,7 @@ import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client.ts";
 import type { Tx } from "@/lib/db";
 import { actorFields, recordAudit } from "@/lib/audit/record";
-import { AppError } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor-types";
 import { narrowOnly, type FlagAccess } from "@/lib/flags/flag-access";
 import { classifyChange, exposureBpsOf, type ChangeDirection, type ConfigChange } from "@/lib/flags/classify-change";
@@ -93,6 +93,22 @@ export async function lockFlags(tx: Tx, projectId: string, match: { id?: string;
   if (locked.length === 0) return [];
   const flags = await tx.flag.findMany({ where: { id: { in: locked.map((r) => r.id) } }, select: flagSelect, orderBy: { id: "asc" } });
   return flags;
+}
+
+/**
+ * Locks one flag for a change made by someone looking at version
+ * `expectedVersion` (when given): a change made on top of a newer version
+ * would silently undo it, so it is refused.
+ */
+export async function lockFlagAt(tx: Tx, projectId: string, flagId: string, expectedVersion: number | undefined): Promise<LockedFlag> {
+  const [locked] = await lockFlags(tx, projectId, { id: flagId });
+  if (!locked) throw notFound("Flag not found");
+  if (expectedVersion !== undefined && locked.currentVersion !== expectedVersion) {
+    throw new AppError("CONFLICT", "This flag changed since you opened it; reload to see the current version. Nothing was changed.", {
+      currentVersion: locked.currentVersion,
+    });
+  }
+  return locked;
 }
 
 /** The configuration of a flag's applied version. */
