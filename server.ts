@@ -9,6 +9,8 @@ import next from "next";
 import { loadConfigOrExit } from "@/lib/config";
 import { leanRoutes } from "@/lib/http/public-api";
 import { errorResponse } from "@/lib/http/responses";
+import { handleOfrepNode } from "@/lib/http/ofrep-node";
+import { streamHub } from "@/lib/flags/delivery/sse";
 
 loadConfigOrExit();
 const port = Number(process.env.PORT ?? 3000);
@@ -59,6 +61,8 @@ async function send(res: ServerResponse, response: Response) {
 await app.prepare();
 
 const server = createServer((req, res) => {
+  // Flag evaluation and its push stream never go through Next (OFREP has no Next route).
+  if (handleOfrepNode(req, res)) return;
   const path = (req.url ?? "/").split("?", 1)[0];
   const route = lean ? leanRoutes[`${req.method} ${path}`] : undefined;
   if (!route) {
@@ -77,6 +81,7 @@ const server = createServer((req, res) => {
 function shutdown() {
   // Finish in-flight requests, then exit; idle keep-alive sockets are closed at once.
   server.close(() => process.exit(0));
+  streamHub().closeAll();
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), 10_000).unref();
 }

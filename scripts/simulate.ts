@@ -113,13 +113,13 @@ async function main(): Promise<number> {
   const ackedAt = Date.now();
   say(`phase 2   spike: ${harmful} flagged answers from the canary (${(rate * 100).toFixed(2)} % of its ${exposed + spikeExposed} responses), acknowledged by ingest`);
 
-  const change = await waitFor("the rollout to be cut", async () => changes.find((m) => m.actor.type === "SYSTEM"));
+  const change = await waitFor("the rollout to be cut", async () => changes.find((m) => m.actor.type === "SYSTEM" && (m.type === "flag.changed" || m.type === "environment.kill_switch")));
   const inEffectMs = change.receivedAt - ackedAt;
   const evaluation = await waitFor("the rule evaluation", () => db().ruleEvaluation.findFirst({ where: { projectId: project.id, fired: true }, include: { rule: true } }));
   say(`  ✓ rule fired        ${evaluation.rule.name}`);
   if (change.message.type === "environment.kill_switch") {
     say(`  ✓ kill switch on    ${change.message.environmentKey}, ${t(inEffectMs)} after the spike was acknowledged`);
-  } else {
+  } else if (change.message.type === "flag.changed") {
     say(`  ✓ rollout cut       ${CANARY_BPS / 100} % → ${change.message.exposureBps / 100} % (version ${change.message.version}), in effect ${t(inEffectMs)} after the spike was acknowledged`);
   }
   const incident = await waitFor("the incident", () =>

@@ -44,7 +44,13 @@ export type KillSwitchMessage = Base & {
   reason: string;
 };
 
-export type FlagStreamMessage = FlagVersionMessage | KillSwitchMessage;
+/** A flag setting outside its versioned configuration changed (the cost ceiling): reload the flag. */
+export type FlagSettingsMessage = Base & { type: "flag.settings_changed"; flagId: string; flagKey: string };
+
+/** A user went over a flag's hourly cost ceiling: they get its fallback until `until`. */
+export type CostBreakerMessage = Base & { type: "flag.cost_breaker"; flagKey: string; userRef: string; until: string };
+
+export type FlagStreamMessage = FlagVersionMessage | KillSwitchMessage | FlagSettingsMessage | CostBreakerMessage;
 
 export function streamActor(actor: Actor): StreamActor {
   const f = actorFields(actor);

@@ -236,3 +236,11 @@ export const restoreLastSafeSchema = z.object({
   expectedVersion: z.number().int().min(0).optional(),
 });
 export type RestoreLastSafeInput = z.input<typeof restoreLastSafeSchema>;
+
+/** Per-user hourly LLM cost ceiling of a flag, in currency units (null removes it). */
+export const flagCostCeilingSchema = z.object({
+  flagId: idSchema,
+  usdPerUserHour: z.number().finite().positive("Use an amount above zero, or remove the ceiling").max(1_000_000).nullable(),
+  reason: reasonSchema,
+});
+export type FlagCostCeilingInput = z.input<typeof flagCostCeilingSchema>;

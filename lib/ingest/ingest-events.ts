@@ -22,6 +22,7 @@ import {
   type VerdictEvent,
 } from "@/lib/ingest/schemas";
 import { INGEST_SQL, toRecord } from "@/lib/ingest/sql";
+import { recordCosts, type CostSample } from "@/lib/flags/delivery/cost-breaker";
 
 export type IngestResult = {
   accepted: number;
@@ -179,6 +180,21 @@ export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[]): Pr
   for (const p of pending) {
     results[p.index] = { index: p.index, type: p.kind, id: p.clientId, status: insertedIds.has(p.row.id as string) ? "accepted" : "duplicate" };
   }
+  const costs: CostSample[] = [];
+  for (const p of pending) {
+    const r = p.row;
+    if (p.kind !== "interaction" || !r.costMicros || !r.userRef || !insertedIds.has(r.id as string)) continue;
+    costs.push({
+      projectId: actor.projectId,
+      environmentId: r.environmentId as string,
+      userRef: r.userRef as string,
+      costMicros: r.costMicros as bigint,
+      flags: r.flagState as CostSample["flags"],
+      occurredAt: r.occurredAt as Date,
+    });
+  }
+  // Counted only once stored, so a retried batch ("duplicate") never counts twice.
+  if (costs.length > 0) await recordCosts(costs);
   const tally = { accepted: 0, duplicate: 0, rejected: 0 };
   for (const r of results) tally[r.status]++;
   return { ...tally, results };

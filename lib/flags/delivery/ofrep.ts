@@ -1,0 +1,247 @@
+// OpenFeature Remote Evaluation Protocol (OFREP) over the in-memory
+// snapshots: single-flag evaluation, bulk evaluation with ETag/304 and the
+// push stream advertised in `eventStreams`, and the provider configuration.
+//
+// Written against a minimal request/response shape rather than fetch's
+// Request/Response so that the lean HTTP layer (server.ts) serves it without
+// allocating either — these are the hottest paths Rampart has.
+import "server-only";
+import { createHash } from "node:crypto";
+import { authenticateApiKey, requireScope } from "@/lib/api-keys/authenticate-api-key";
+import type { ApiKeyActor } from "@/lib/auth/actor-types";
+import { config } from "@/lib/config";
+import { AppError, isAppError } from "@/lib/errors";
+import { evaluateFlag, type EvaluationContext, type EvaluationResult } from "@/lib/flags/evaluate";
+import { pseudonymize } from "@/lib/privacy/pseudonym";
+import { snapshotStore, type EnvironmentSnapshot } from "@/lib/flags/delivery/snapshot-store";
+import { signStreamToken } from "@/lib/flags/delivery/stream-token";
+import { takeLocalToken } from "@/lib/http/local-rate-limit";
+
+export type PlainRequest = {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  header(name: string): string | undefined;
+  body: Buffer;
+};
+export type PlainResponse = { status: number; headers: Record<string, string>; body: string };
+
+export const OFREP_PREFIX = "/ofrep/v1/";
+export const STREAM_PATH = "/ofrep/v1/stream";
+const MAX_BODY = 64 * 1024;
+const INACTIVITY_DELAY_SEC = 120;
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): PlainResponse => ({
+  status,
+  headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+  body: JSON.stringify(body),
+});
+
+/** Auth, scope and the per-key rate limit, in process (no Redis round trip per evaluation). */
+export async function authenticateFlagsRead(req: PlainRequest): Promise<ApiKeyActor> {
+  const actor = await authenticateApiKey(req.header("authorization") ?? null);
+  requireScope(actor, "flags:read");
+  const limit = actor.rateLimitPerSecond ?? config().API_KEY_RATE_LIMIT_PER_SECOND;
+  const retry = takeLocalToken(`flags:${actor.keyId}`, limit);
+  if (retry > 0) throw new AppError("RATE_LIMITED", `Rate limit of ${limit} requests per second exceeded for this API key`, { retryAfterSeconds: retry });
+  return actor;
+}
+
+/** The key's own environment, or (for a project-wide key) the one named by X-Rampart-Environment, default "production". */
+export async function environmentFor(actor: ApiKeyActor, requested: string | undefined): Promise<EnvironmentSnapshot> {
+  const store = snapshotStore();
+  let environmentId = actor.environmentId;
+  if (environmentId && requested) {
+    const named = await store.environmentId(actor.projectId, requested);
+    if (named !== environmentId) throw new AppError("FORBIDDEN", "This API key is bound to another environment");
+  }
+  environmentId ??= await store.environmentId(actor.projectId, requested ?? "production");
+  if (!environmentId) {
+    throw new AppError("BAD_REQUEST", requested ? `Unknown environment "${requested}"` : 'Name an environment in X-Rampart-Environment (the project has no "production")');
+  }
+  const env = await store.get(environmentId);
+  if (!env) throw new AppError("NOT_FOUND", "Environment not found");
+  return env;
+}
+
+type ParsedContext = { ok: true; context: EvaluationContext } | { ok: false; errorCode: "PARSE_ERROR" | "INVALID_CONTEXT"; errorDetails: string };
+
+function parseContext(body: Buffer): ParsedContext {
+  if (body.length > MAX_BODY) return { ok: false, errorCode: "PARSE_ERROR", errorDetails: `The request body is larger than ${MAX_BODY} bytes` };
+  if (body.length === 0) return { ok: true, context: {} };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch {
+    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: "The request body is not valid JSON" };
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: 'The request body must be a JSON object like {"context": {...}}' };
+  }
+  const context = (parsed as { context?: unknown }).context;
+  if (context === undefined) return { ok: true, context: {} };
+  if (context === null || typeof context !== "object" || Array.isArray(context)) {
+    return { ok: false, errorCode: "INVALID_CONTEXT", errorDetails: "context must be an object" };
+  }
+  const tk = (context as { targetingKey?: unknown }).targetingKey;
+  if (tk !== undefined && typeof tk !== "string") return { ok: false, errorCode: "INVALID_CONTEXT", errorDetails: "context.targetingKey must be a string" };
+  return { ok: true, context: context as EvaluationContext };
+}
+
+type Evaluated =
+  | { ok: true; key: string; value: unknown; variant: string; reason: string; metadata: Record<string, string | number | boolean> }
+  | { ok: false; key: string; errorCode: string; errorDetails: string };
+
+/**
+ * Evaluates with the cost breaker applied: a user over a flag's hourly cost
+ * ceiling is served its fallback with reason COST_LIMIT. The targeting key is
+ * pseudonymized (as ingest does) only when some user tripped this flag.
+ */
+async function evaluateOne(env: EnvironmentSnapshot, key: string, context: EvaluationContext, userRef: () => Promise<string | null>): Promise<Evaluated> {
+  const r: EvaluationResult = evaluateFlag(env.snapshot, key, context);
+  if (r.errorCode === "FLAG_NOT_FOUND") return { ok: false, key, errorCode: "FLAG_NOT_FOUND", errorDetails: `Flag "${key}" is not defined in environment "${env.environmentKey}"` };
+  if (r.errorCode === "TARGETING_KEY_MISSING") {
+    return { ok: false, key, errorCode: "TARGETING_KEY_MISSING", errorDetails: `Flag "${key}" is rolled out to a share of users: the context needs a targetingKey` };
+  }
+  const flag = env.snapshot.flags[key];
+  const metadata: Record<string, string | number | boolean> = {};
+  if (flag) {
+    metadata.kind = flag.kind;
+    metadata.version = flag.version;
+    if (flag.costCeilingMicros) metadata.costCeilingUsdPerUserHour = Number(flag.costCeilingMicros) / 1e6;
+  }
+  let { value, variant } = r;
+  let reason: string = r.reason;
+  if (flag?.costCeilingMicros && variant !== flag.config.fallbackVariant) {
+    const tripped = env.trips.get(key);
+    if (tripped && tripped.size > 0) {
+      const ref = await userRef();
+      const until = ref ? tripped.get(ref) : undefined;
+      if (until && until > Date.now()) {
+        variant = flag.config.fallbackVariant;
+        value = flag.config.variants[variant] ?? null;
+        reason = "COST_LIMIT";
+        metadata.costLimitUntil = new Date(until).toISOString();
+      }
+    }
+  }
+  return { ok: true, key, value, variant: variant ?? "", reason, metadata };
+}
+
+function userRefResolver(projectId: string, context: EvaluationContext): () => Promise<string | null> {
+  let memo: Promise<string | null> | undefined;
+  return () => {
+    const tk = context.targetingKey;
+    memo ??= typeof tk === "string" && tk !== "" ? pseudonymize(projectId, tk) : Promise.resolve(null);
+    return memo;
+  };
+}
+
+function errorBody(err: unknown): PlainResponse {
+  if (isAppError(err)) {
+    const headers: Record<string, string> = {};
+    if (err.code === "UNAUTHENTICATED") headers["www-authenticate"] = "Bearer";
+    const retry = err.details?.retryAfterSeconds;
+    if (typeof retry === "number") headers["retry-after"] = String(Math.ceil(retry));
+    return json(err.status, { errorCode: err.code === "BAD_REQUEST" ? "GENERAL" : err.code, errorDetails: err.message }, headers);
+  }
+  console.error("[ofrep] unhandled error", err);
+  return json(500, { errorDetails: "Something went wrong on our side" });
+}
+
+/** POST /ofrep/v1/evaluate/flags/{key} */
+export async function evaluateSingle(req: PlainRequest, key: string): Promise<PlainResponse> {
+  try {
+    const actor = await authenticateFlagsRead(req);
+    const parsed = parseContext(req.body);
+    if (!parsed.ok) return json(400, { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
+    const env = await environmentFor(actor, req.header("x-rampart-environment"));
+    const r = await evaluateOne(env, key, parsed.context, userRefResolver(actor.projectId, parsed.context));
+    if (!r.ok) return json(r.errorCode === "FLAG_NOT_FOUND" ? 404 : 400, { key, errorCode: r.errorCode, errorDetails: r.errorDetails });
+    return json(200, { key, value: r.value, reason: r.reason, variant: r.variant, metadata: r.metadata });
+  } catch (err) {
+    return errorBody(err);
+  }
+}
+
+/** POST /ofrep/v1/evaluate/flags — every flag of the environment, with ETag and the push stream. */
+export async function evaluateBulk(req: PlainRequest, origin: string): Promise<PlainResponse> {
+  try {
+    const actor = await authenticateFlagsRead(req);
+    const parsed = parseContext(req.body);
+    if (!parsed.ok) return json(400, { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
+    const env = await environmentFor(actor, req.header("x-rampart-environment"));
+    const userRef = userRefResolver(actor.projectId, parsed.context);
+    const flags: unknown[] = [];
+    for (const key of Object.keys(env.snapshot.flags).sort()) {
+      const r = await evaluateOne(env, key, parsed.context, userRef);
+      flags.push(r.ok ? { key, value: r.value, reason: r.reason, variant: r.variant, metadata: r.metadata } : { key, errorCode: r.errorCode, errorDetails: r.errorDetails });
+    }
+    const flagsJson = JSON.stringify(flags);
+    // The ETag covers what was evaluated, not the stream URL (whose token is fresh each time).
+    const etag = `"${createHash("sha1").update(env.revision).update(flagsJson).digest("base64url").slice(0, 22)}"`;
+    const headers = { etag, "cache-control": "private, no-cache" };
+    if (etagMatches(req.header("if-none-match"), etag)) return { status: 304, headers, body: "" };
+    const tk = parsed.context.targetingKey;
+    const token = signStreamToken({
+      k: actor.keyId,
+      p: actor.projectId,
+      e: env.environmentId,
+      r: env.revision,
+      ...(typeof tk === "string" && tk !== "" && hasCostCeilings(env) ? { u: (await userRef()) ?? undefined } : {}),
+    });
+    const eventStreams = [{ type: "sse", url: `${origin}${STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }];
+    const body = `{"flags":${flagsJson},"eventStreams":${JSON.stringify(eventStreams)},"metadata":${JSON.stringify({ environment: env.environmentKey, revision: env.revision })}}`;
+    return { status: 200, headers: { "content-type": "application/json", ...headers }, body };
+  } catch (err) {
+    return errorBody(err);
+  }
+}
+
+function hasCostCeilings(env: EnvironmentSnapshot): boolean {
+  for (const f of Object.values(env.snapshot.flags)) if (f.costCeilingMicros) return true;
+  return false;
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+/** GET /ofrep/v1/configuration */
+export async function providerConfiguration(req: PlainRequest): Promise<PlainResponse> {
+  try {
+    await authenticateFlagsRead(req);
+    return json(200, {
+      name: "rampart",
+      capabilities: {
+        cacheInvalidation: { polling: { enabled: true, minPollingIntervalMs: 1000 } },
+        flagEvaluation: { supportedTypes: ["boolean", "string", "int", "float", "object"] },
+      },
+    });
+  } catch (err) {
+    return errorBody(err);
+  }
+}
+
+/** Routes an OFREP request other than the stream; null when the path is not OFREP's. */
+export function routeOfrep(req: PlainRequest, origin: string): Promise<PlainResponse> | null {
+  const p = req.path;
+  if (!p.startsWith(OFREP_PREFIX)) return null;
+  const rest = p.slice(OFREP_PREFIX.length);
+  const allow = (method: string, run: () => Promise<PlainResponse>) =>
+    req.method === method ? run() : Promise.resolve(json(405, { errorDetails: `Use ${method}` }, { allow: method }));
+  if (rest === "evaluate/flags" || rest === "evaluate/flags/") return allow("POST", () => evaluateBulk(req, origin));
+  if (rest.startsWith("evaluate/flags/")) {
+    let key: string;
+    try {
+      key = decodeURIComponent(rest.slice("evaluate/flags/".length));
+    } catch {
+      return Promise.resolve(json(400, { errorCode: "PARSE_ERROR", errorDetails: "Malformed flag key in the path" }));
+    }
+    return allow("POST", () => evaluateSingle(req, key));
+  }
+  if (rest === "configuration") return allow("GET", () => providerConfiguration(req));
+  return Promise.resolve(json(404, { errorDetails: "Not an OFREP endpoint" }));
+}
