@@ -16,7 +16,7 @@ const serverOnlyModules = [
 ];
 
 const config = [
-  { ignores: [".next/**", "node_modules/**", "dist/**", "lib/generated/**", ".data/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  { ignores: [".next/**", "node_modules/**", "dist/**", "sdk/dist/**", "lib/generated/**", ".data/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
   ...nextVitals,
   ...nextTs,
   {

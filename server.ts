@@ -11,6 +11,7 @@ import { leanRoutes } from "@/lib/http/public-api";
 import { errorResponse } from "@/lib/http/responses";
 import { handleOfrepNode } from "@/lib/http/ofrep-node";
 import { streamHub } from "@/lib/flags/delivery/sse";
+import { CORS_HEADERS, isCorsPath, PREFLIGHT_HEADERS } from "@/lib/http/cors";
 
 loadConfigOrExit();
 const port = Number(process.env.PORT ?? 3000);
@@ -63,7 +64,15 @@ await app.prepare();
 const server = createServer((req, res) => {
   // Flag evaluation and its push stream never go through Next (OFREP has no Next route).
   if (handleOfrepNode(req, res)) return;
-  const path = (req.url ?? "/").split("?", 1)[0];
+  const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+  if (isCorsPath(path)) {
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, PREFLIGHT_HEADERS);
+      res.end();
+      return;
+    }
+    for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+  }
   const route = lean ? leanRoutes[`${req.method} ${path}`] : undefined;
   if (!route) {
     void handle(req, res);

@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     projects: [
+      // The client SDK (sdk/) has its own config: its tests start their own protocol server.
+      "sdk/vitest.config.ts",
       {
         extends: true,
         test: { name: "unit", include: ["lib/**/*.test.ts", "workers/**/*.test.ts", "scripts/**/*.test.ts"], environment: "node" },

@@ -5,7 +5,16 @@ describe("OpenAPI document", () => {
   const doc = openApiDocument("http://localhost:3000");
 
   it("describes every public endpoint", () => {
-    expect(Object.keys(doc.paths).sort()).toEqual(["/api/health", "/api/v1/events", "/api/v1/reports", "/api/v1/whoami"]);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/health",
+      "/api/v1/events",
+      "/api/v1/reports",
+      "/api/v1/whoami",
+      "/ofrep/v1/configuration",
+      "/ofrep/v1/evaluate/flags",
+      "/ofrep/v1/evaluate/flags/{key}",
+      "/ofrep/v1/stream",
+    ]);
   });
 
   it("carries the event schemas generated from the validators", () => {

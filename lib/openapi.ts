@@ -80,6 +80,36 @@ export function openApiDocument(serverUrl: string) {
         VerdictEvent: schema(verdictEventSchema),
         ReportEvent: schema(reportEventSchema),
         SingleReport: schema(singleReportSchema),
+        OfrepContext: {
+          type: "object",
+          description: "Evaluation context: targetingKey (the user or session id; needed by partial rollouts) and attributes (platform, segment, capability, region, deviceClass: a string or a list of strings).",
+          properties: { targetingKey: { type: "string" } },
+          additionalProperties: true,
+        },
+        OfrepEvaluation: {
+          type: "object",
+          required: ["key", "value", "reason"],
+          properties: {
+            key: { type: "string" },
+            value: {},
+            variant: { type: "string" },
+            reason: { type: "string", enum: ["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DISABLED", "COST_LIMIT"] },
+            metadata: {
+              type: "object",
+              description: "kind (KILL_SWITCH | RELEASE | MULTIVARIATE), version, fallbackVariant, costCeilingUsdPerUserHour, costLimitUntil",
+              additionalProperties: { oneOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }] },
+            },
+          },
+        },
+        OfrepFailure: {
+          type: "object",
+          required: ["errorCode"],
+          properties: {
+            key: { type: "string" },
+            errorCode: { type: "string", enum: ["FLAG_NOT_FOUND", "TARGETING_KEY_MISSING", "PARSE_ERROR", "INVALID_CONTEXT", "GENERAL"] },
+            errorDetails: { type: "string" },
+          },
+        },
       },
     },
     paths: {
@@ -151,6 +181,73 @@ export function openApiDocument(serverUrl: string) {
           summary: "The project, name and scopes of the presented key",
           responses: { 200: { description: "Key description" }, ...errors(401, 429) },
         },
+      },
+      "/ofrep/v1/evaluate/flags/{key}": {
+        post: {
+          summary: "OFREP: evaluate one flag",
+          description:
+            "OpenFeature Remote Evaluation Protocol single-flag evaluation in the key's environment (or, for a project-wide key, the one named by X-Rampart-Environment; default production). Scope: flags:read. Evaluation reads an in-memory snapshot kept current by the change stream.",
+          parameters: [
+            { name: "key", in: "path", required: true, schema: { type: "string" } },
+            { name: "X-Rampart-Environment", in: "header", required: false, schema: { type: "string" } },
+          ],
+          requestBody: { content: { "application/json": { schema: { type: "object", properties: { context: { $ref: "#/components/schemas/OfrepContext" } } } } } },
+          responses: {
+            200: { description: "Evaluated", content: { "application/json": { schema: { $ref: "#/components/schemas/OfrepEvaluation" } } } },
+            400: { description: "PARSE_ERROR, INVALID_CONTEXT or TARGETING_KEY_MISSING", content: { "application/json": { schema: { $ref: "#/components/schemas/OfrepFailure" } } } },
+            404: { description: "FLAG_NOT_FOUND", content: { "application/json": { schema: { $ref: "#/components/schemas/OfrepFailure" } } } },
+            ...errors(401, 403, 429),
+          },
+        },
+      },
+      "/ofrep/v1/evaluate/flags": {
+        post: {
+          summary: "OFREP: evaluate every flag (bulk), with ETag and a push stream",
+          description:
+            "Every flag of the environment for one context. Send the last ETag in If-None-Match to get 304 when nothing you would see changed. `eventStreams` holds the push stream to connect to (a signed, expiring URL): it sends `refetchEvaluation` events when the flags change.",
+          parameters: [
+            { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } },
+            { name: "X-Rampart-Environment", in: "header", required: false, schema: { type: "string" } },
+          ],
+          requestBody: { content: { "application/json": { schema: { type: "object", properties: { context: { $ref: "#/components/schemas/OfrepContext" } } } } } },
+          responses: {
+            200: {
+              description: "Evaluated",
+              headers: { ETag: { schema: { type: "string" } } },
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["flags"],
+                    properties: {
+                      flags: { type: "array", items: { oneOf: [{ $ref: "#/components/schemas/OfrepEvaluation" }, { $ref: "#/components/schemas/OfrepFailure" }] } },
+                      eventStreams: {
+                        type: "array",
+                        items: { type: "object", required: ["type", "url"], properties: { type: { type: "string", enum: ["sse"] }, url: { type: "string" }, inactivityDelaySec: { type: "integer" } } },
+                      },
+                      metadata: { type: "object" },
+                    },
+                  },
+                },
+              },
+            },
+            304: { description: "Not modified" },
+            400: { description: "PARSE_ERROR or INVALID_CONTEXT", content: { "application/json": { schema: { $ref: "#/components/schemas/OfrepFailure" } } } },
+            ...errors(401, 403, 429),
+          },
+        },
+      },
+      "/ofrep/v1/stream": {
+        get: {
+          summary: "Push stream (server-sent events) of flag changes",
+          description:
+            "Connect to the URL from `eventStreams` (it carries a signed token), or send Authorization: Bearer <key>. Events: `id: <revision>`, `data: {\"type\":\"refetchEvaluation\",\"etag\":…,\"lastModified\":…}`; `: ping` heartbeats every 15 s. Reconnect with Last-Event-ID: a change made while away is announced at once.",
+          parameters: [{ name: "token", in: "query", required: false, schema: { type: "string" } }],
+          responses: { 200: { description: "text/event-stream" }, ...errors(401, 403) },
+        },
+      },
+      "/ofrep/v1/configuration": {
+        get: { summary: "OFREP provider configuration", responses: { 200: { description: "Capabilities" }, ...errors(401, 403) } },
       },
       "/api/health": {
         get: { summary: "Database and Redis status", security: [], responses: { 200: { description: "Up" }, 503: { description: "Degraded" } } },

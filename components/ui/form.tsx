@@ -37,7 +37,8 @@ export function ActionForm<T>({
       className={className}
       onSubmit={(e) => {
         e.preventDefault();
-        const data = new FormData(e.currentTarget);
+        // With the submitter, so that a form with several buttons knows which was pressed.
+        const data = new FormData(e.currentTarget, (e.nativeEvent as SubmitEvent).submitter);
         submitted.current = true;
         startTransition(() => dispatch(data));
       }}

@@ -5,6 +5,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { OFREP_PREFIX, routeOfrep, STREAM_PATH, type PlainRequest } from "@/lib/flags/delivery/ofrep";
 import { handleStream } from "@/lib/flags/delivery/sse";
+import { CORS_HEADERS, PREFLIGHT_HEADERS } from "@/lib/http/cors";
 
 const MAX_BODY = 64 * 1024 + 1;
 
@@ -47,6 +48,12 @@ function originOf(req: IncomingMessage): string {
 export function handleOfrepNode(req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url ?? "/";
   if (!url.startsWith(OFREP_PREFIX)) return false;
+  if (req.method === "OPTIONS") {
+    res.writeHead(204, PREFLIGHT_HEADERS);
+    res.end();
+    return true;
+  }
+  for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
   if (url === STREAM_PATH || url.startsWith(`${STREAM_PATH}?`)) {
     handleStream(req, res, plainRequest(req, url, Buffer.alloc(0))).catch(() => res.destroy());
     return true;

@@ -23,6 +23,7 @@ import { HOUR_MS } from "@/lib/flags/delivery/cost-breaker-keys";
 import { streamHub } from "@/lib/flags/delivery/sse";
 import { pseudonymize } from "@/lib/privacy/pseudonym";
 import { handleOfrepNode } from "@/lib/http/ofrep-node";
+import { createFlagsClient } from "@/sdk/src/index";
 import { makeTenant, memberActor, uniq } from "./fixtures";
 import { interaction, sendEvents } from "./ingest-helpers";
 
@@ -179,6 +180,24 @@ describe("OFREP through the official OpenFeature SDK", () => {
   });
 });
 
+describe("browser clients", () => {
+  it("answers a CORS preflight and exposes the ETag to cross-origin code", async () => {
+    const pre = await fetch(`${base}/ofrep/v1/evaluate/flags`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization, if-none-match" },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("*");
+    expect(pre.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
+    expect(pre.headers.get("access-control-allow-headers")).toMatch(/If-None-Match/);
+    const res = await fetch(`${base}/ofrep/v1/evaluate/flags`, { method: "POST", headers: { authorization: `Bearer ${key}`, origin: "https://app.example" }, body: "{}" });
+    expect(res.headers.get("access-control-expose-headers")).toMatch(/ETag/);
+    const body = (await res.json()) as { flags: { key: string; metadata?: Record<string, unknown> }[] };
+    // SDKs tell "serving the fallback" from "serving the feature" by the fallback variant.
+    expect(body.flags.find((f) => f.key === flags.kill)?.metadata).toMatchObject({ kind: "KILL_SWITCH", fallbackVariant: "off", version: expect.any(Number) });
+  });
+});
+
 describe("bulk evaluation", () => {
   it("answers If-None-Match with 304 until a flag changes, then with the new values and a new ETag", async () => {
     const first = await bulk();
@@ -249,6 +268,25 @@ describe("the push stream", () => {
     const url = ((await bulk()).body!.eventStreams as { url: string }[])[0]!.url;
     const tampered = url.replace(/token=(.)/, (_m, c: string) => `token=${c === "e" ? "f" : "e"}`);
     expect((await fetch(tampered)).status).toBe(401);
+  });
+});
+
+describe("the Rampart SDK against the real server", () => {
+  it("connects the push stream and serves a change within a second, with the version in the flag-state snapshot", async () => {
+    const sdk = createFlagsClient({ baseUrl: base, apiKey: key, context: { targetingKey: "sdk-user" }, pollIntervalMs: 60_000 });
+    try {
+      expect(await sdk.ready()).toBe(true);
+      await until("the stream to connect", async () => sdk.status().streaming);
+      const before = sdk.getBoolean(flags.release, false);
+      const changedAt = Date.now();
+      await changeFlag(lead, projectId, { flagId: flagIds.release!, config: { enabled: !before, rolloutBps: 10_000 }, reason: "sdk test" });
+      await until("the SDK to serve the change", async () => sdk.getBoolean(flags.release, before) === !before);
+      expect(Date.now() - changedAt).toBeLessThan(1_000);
+      const version = (await db().flag.findUniqueOrThrow({ where: { id: flagIds.release! } })).currentVersion;
+      expect(sdk.snapshot([flags.release])[flags.release]).toMatchObject({ value: !before, version });
+    } finally {
+      sdk.close();
+    }
   });
 });
 

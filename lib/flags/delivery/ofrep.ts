@@ -108,6 +108,7 @@ async function evaluateOne(env: EnvironmentSnapshot, key: string, context: Evalu
   if (flag) {
     metadata.kind = flag.kind;
     metadata.version = flag.version;
+    metadata.fallbackVariant = flag.config.fallbackVariant;
     if (flag.costCeilingMicros) metadata.costCeilingUsdPerUserHour = Number(flag.costCeilingMicros) / 1e6;
   }
   let { value, variant } = r;

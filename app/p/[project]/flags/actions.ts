@@ -17,6 +17,7 @@ import { revertFlag } from "@/lib/flags/revert-flag";
 import { approveFlagVersion } from "@/lib/flags/approve-flag-version";
 import { rejectFlagVersion } from "@/lib/flags/reject-flag-version";
 import { setEnvironmentKillSwitch } from "@/lib/flags/set-environment-kill-switch";
+import { setFlagCostCeiling } from "@/lib/flags/set-cost-ceiling";
 import { FULL_ROLLOUT_BPS, type FlagConfig, type FlagConfigInput, type FlagKind } from "@/lib/flags/schemas";
 import type { ChangeResult } from "@/lib/flags/write-change";
 
@@ -245,5 +246,21 @@ export async function rejectFlagVersionAction(
       reason: str(form, "reason"),
     });
     return done(`Rejected version ${r.version} of ${r.flagKey}; it stays at version ${r.currentVersion}.`);
+  });
+}
+
+/** Sets the per-user hourly cost ceiling (an amount), or removes it (`remove=1`). */
+export async function setCostCeilingAction(projectId: string, flagId: string, _prev: ActionResult, form: FormData): Promise<ActionResult> {
+  return runAction(async () => {
+    const actor = await requireSessionActor();
+    const remove = str(form, "remove") === "1";
+    const usdPerUserHour = remove
+      ? null
+      : z
+          .object({ usdPerUserHour: z.coerce.number({ error: "Enter an amount, e.g. 0.50" }).finite().positive("Enter an amount above zero") })
+          .parse({ usdPerUserHour: str(form, "usdPerUserHour") || undefined }).usdPerUserHour;
+    const r = await setFlagCostCeiling(actor, projectId, { flagId, usdPerUserHour, reason: str(form, "reason") });
+    if (r.status === "UNCHANGED") return done("Nothing changed: the flag already has this ceiling.");
+    return done(usdPerUserHour === null ? "Cost ceiling removed." : `Cost ceiling set to ${usdPerUserHour} per user per hour.`);
   });
 }

@@ -11,6 +11,8 @@ import { flagConfigSchemaFor, type FlagConfig } from "@/lib/flags/schemas";
 import type { UserActor } from "@/lib/auth/actor-types";
 import { FlagControls } from "@/components/flags/flag-controls";
 import { FlagConfigView } from "@/components/flags/flag-config-view";
+import { CostBreakerPanel } from "@/components/flags/cost-breaker-panel";
+import { getCostBreakerStatus } from "@/lib/flags/cost-breaker-status";
 import { FlagHistory, type HistoryItem } from "@/components/flags/flag-history";
 import { PendingApprovals, type PendingItem } from "@/components/flags/pending-approvals";
 import { staleText } from "@/components/flags/flag-table";
@@ -102,6 +104,7 @@ export default async function FlagPage({ params }: { params: Promise<{ project: 
     approve: can(role, "flag:approve"),
   };
   const env = flag.environment;
+  const breaker = await getCostBreakerStatus(actor, project.id, flag.id);
 
   return (
     <div className="space-y-6">
@@ -200,6 +203,15 @@ export default async function FlagPage({ params }: { params: Promise<{ project: 
       />
 
       <FlagConfigView config={flag.config} kind={flag.kind} />
+
+      <CostBreakerPanel
+        projectId={project.id}
+        flagId={flag.id}
+        usdPerUserHour={breaker.usdPerUserHour}
+        trippedUsers={breaker.trippedUsers}
+        resetsAt={breaker.resetsAt.toISOString()}
+        mayChange={may.widen}
+      />
 
       <FlagHistory
         projectId={project.id}
