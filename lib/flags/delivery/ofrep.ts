@@ -174,7 +174,7 @@ export async function evaluateBulk(req: PlainRequest, origin: string): Promise<P
     const env = await environmentFor(actor, req.header("x-rampart-environment"));
     const userRef = userRefResolver(actor.projectId, parsed.context);
     const flags: unknown[] = [];
-    for (const key of Object.keys(env.snapshot.flags).sort()) {
+    for (const key of env.sortedKeys) {
       const r = await evaluateOne(env, key, parsed.context, userRef);
       flags.push(r.ok ? { key, value: r.value, reason: r.reason, variant: r.variant, metadata: r.metadata } : { key, errorCode: r.errorCode, errorDetails: r.errorDetails });
     }
@@ -189,7 +189,7 @@ export async function evaluateBulk(req: PlainRequest, origin: string): Promise<P
       p: actor.projectId,
       e: env.environmentId,
       r: env.revision,
-      ...(typeof tk === "string" && tk !== "" && hasCostCeilings(env) ? { u: (await userRef()) ?? undefined } : {}),
+      ...(typeof tk === "string" && tk !== "" && env.hasCostCeilings ? { u: (await userRef()) ?? undefined } : {}),
     });
     const eventStreams = [{ type: "sse", url: `${origin}${STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }];
     const body = `{"flags":${flagsJson},"eventStreams":${JSON.stringify(eventStreams)},"metadata":${JSON.stringify({ environment: env.environmentKey, revision: env.revision })}}`;
@@ -197,11 +197,6 @@ export async function evaluateBulk(req: PlainRequest, origin: string): Promise<P
   } catch (err) {
     return errorBody(err);
   }
-}
-
-function hasCostCeilings(env: EnvironmentSnapshot): boolean {
-  for (const f of Object.values(env.snapshot.flags)) if (f.costCeilingMicros) return true;
-  return false;
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {

@@ -39,6 +39,10 @@ export type EnvironmentSnapshot = {
   snapshot: EvaluationSnapshot & { flags: Readonly<Record<string, DeliveryFlag>> };
   /** Digest of everything evaluation reads; changes whenever a result could. */
   revision: string;
+  /** Flag keys in order (bulk evaluation answers in this order). */
+  sortedKeys: readonly string[];
+  /** Some flag has a cost ceiling (only then does evaluation look at trips). */
+  hasCostCeilings: boolean;
   /** When the configuration last changed, unix seconds (OFREP's `lastModified`). */
   changedAt: number;
   loadedAt: number;
@@ -179,6 +183,7 @@ export class SnapshotStore {
         environmentKey: loaded.environmentKey,
         snapshot,
         revision,
+        ...derived(snapshot),
         changedAt: previous && previous.revision === revision ? previous.changedAt : Math.floor(Date.now() / 1000),
         loadedAt: Date.now(),
         trips,
@@ -198,7 +203,7 @@ export class SnapshotStore {
     const revision = revisionOf(snapshot);
     if (revision === current.revision) return;
     const changedAt = Math.floor(Date.now() / 1000);
-    entry.current = { ...current, snapshot, revision, changedAt };
+    entry.current = { ...current, snapshot, revision, changedAt, ...derived(snapshot) };
     this.emit({ kind: "revision", environmentId: current.environmentId, revision, changedAt });
   }
 
@@ -257,6 +262,11 @@ export class SnapshotStore {
     this.refreshTimer = setInterval(() => void this.reloadAll(), REFRESH_EVERY_MS);
     this.refreshTimer.unref();
   }
+}
+
+function derived(snapshot: EnvironmentSnapshot["snapshot"]): Pick<EnvironmentSnapshot, "sortedKeys" | "hasCostCeilings"> {
+  const sortedKeys = Object.keys(snapshot.flags).sort();
+  return { sortedKeys, hasCostCeilings: sortedKeys.some((k) => snapshot.flags[k]!.costCeilingMicros !== null) };
 }
 
 function revisionOf(snapshot: EnvironmentSnapshot["snapshot"]): string {

@@ -33,10 +33,21 @@ function signingKey(): Buffer {
   return cachedKey.key;
 }
 
+// Tokens expire on the hour, 24 to 25 hours out, so that every bulk response
+// of one key, environment and revision within an hour carries the same token
+// and it is signed once (the bulk endpoint is the hottest path there is).
+const recent = new Map<string, string>();
+
 export function signStreamToken(claims: Omit<StreamClaims, "x">, now = Date.now()): string {
-  const body = Buffer.from(JSON.stringify({ ...claims, x: Math.floor(now / 1000) + STREAM_TOKEN_TTL_SECONDS })).toString("base64url");
-  const mac = createHmac("sha256", signingKey()).update(body).digest("base64url");
-  return `${body}.${mac}`;
+  const x = (Math.floor(now / 3_600_000) + 1) * 3600 + STREAM_TOKEN_TTL_SECONDS;
+  const cacheKey = `${claims.k}|${claims.e}|${claims.r}|${claims.u ?? ""}|${x}`;
+  const hit = recent.get(cacheKey);
+  if (hit) return hit;
+  const body = Buffer.from(JSON.stringify({ ...claims, x })).toString("base64url");
+  const token = `${body}.${createHmac("sha256", signingKey()).update(body).digest("base64url")}`;
+  if (recent.size >= 10_000) recent.clear();
+  recent.set(cacheKey, token);
+  return token;
 }
 
 /** The claims of a valid, unexpired token; null otherwise. */
