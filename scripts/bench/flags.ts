@@ -5,7 +5,8 @@
 //   - propagation: time from a flag change to BENCH_CLIENTS (100) SDK clients (sdk/, push stream)
 //     all serving the new value, p50/p99 over every client and round, measured both from the
 //     change call starting (its transaction included) and from it returning (committed and published);
-//   - with BENCH_UNLEASH=1, Unleash side by side (scripts/bench/unleash.ts): see that file.
+//   - Unleash side by side in the same run (scripts/bench/unleash.ts; installed from npm into
+//     .data/bench/unleash on first use; BENCH_UNLEASH=0 skips it).
 //   BENCH_URL (default http://localhost:$PORT or :3000), BENCH_SECONDS (10), BENCH_ROUNDS (20)
 import "@/workers/load-env";
 import { randomUUID } from "node:crypto";
@@ -22,6 +23,7 @@ import { evaluateFlag } from "@/lib/flags/evaluate";
 import { loadEnvironment } from "@/lib/flags/delivery/load-snapshot";
 import { createFlagsClient, type FlagsClient } from "@/sdk/src/index";
 import { percentile, runLoad } from "./http-load";
+import { benchUnleash } from "./unleash";
 
 const baseUrl = process.env.BENCH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -161,6 +163,11 @@ async function main() {
   };
   const inProcess = await inProcessEvaluation(environmentId);
   const push = await propagation(projectId, key, lead, killFlagId);
+  let unleash: Awaited<ReturnType<typeof benchUnleash>> | { skipped: string } | null = null;
+  if (process.env.BENCH_UNLEASH !== "0") {
+    unleash = await benchUnleash({ databaseUrl: process.env.DATABASE_URL!, seconds, concurrency }).catch((err: Error) => ({ skipped: err.message }));
+  }
+  const peer = unleash && "frontendApiEvaluation" in unleash ? unleash : null;
 
   console.log(
     JSON.stringify(
@@ -171,8 +178,15 @@ async function main() {
         ofrepBulkEvaluation: { concurrency, ...bulk },
         inProcessEvaluation: inProcess,
         propagation: push,
+        unleash,
+        ratios: peer
+          ? {
+              bulkRequestsPerSecondVsUnleashFrontend: round2(bulk.requestsPerSecond / peer.frontendApiEvaluation.requestsPerSecond),
+              bulkP99VsUnleashP99: round2(bulk.p99Ms / peer.frontendApiEvaluation.p99Ms),
+              propagationP50VsUnleash1sPollingP50: round2(push.perClientFromCommit.p50Ms / peer.sdkPropagationPolling1s.p50Ms),
+            }
+          : null,
         targets: { bulkRequestsPerSecond: 10_000, bulkP99Ms: 10, propagationP99Ms: 250 },
-        peer: "Unleash 7.5.1 (issue figures, same machine kind): GET /api/frontend ≈ 3,600 req/s, p99 ≈ 43 ms at 50 connections; Node SDK sees a toggle after a median 8.7 s (default polling)",
       },
       null,
       2,
