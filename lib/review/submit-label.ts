@@ -8,6 +8,7 @@
 // Like every transition it needs the caller's live lease and the version they
 // saw, so a lapsed claim or a concurrent change overwrites nothing.
 import "server-only";
+import { countConfirmedHarm } from "@/lib/rollback/record-confirmed-harm";
 import { db, type Tx } from "@/lib/db";
 import { requirePermission } from "@/lib/auth/access";
 import { can } from "@/lib/auth/permissions";
@@ -36,7 +37,7 @@ export async function submitLabel(actor: Actor, projectId: string, itemId: strin
   const canAdjudicate = can(access.role, "item:adjudicate");
   const now = new Date();
 
-  return db().$transaction(async (tx) => {
+  const result = await db().$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ doubleReviewBps: number }[]>`
       SELECT p."doubleReviewBps" FROM "TriageItem" t JOIN "Project" p ON p.id = t."projectId"
       WHERE t.id = ${itemId}::uuid AND t."projectId" = ${projectId}::uuid FOR UPDATE OF t`;
@@ -120,6 +121,9 @@ export async function submitLabel(actor: Actor, projectId: string, itemId: strin
     }
     return { labelId: created.id, kind, status: next.status as ItemStatus, version: next.version, outcome };
   });
+  // A review that settles the item as harmful counts toward the rollback rules' harmful rate (after commit).
+  if (result.outcome === "settled" && label.verdict === "HARMFUL") await countConfirmedHarm(projectId, itemId);
+  return result;
 }
 
 /** Every double-reviewed item the reviewer took part in, on either side, against their partner. */

@@ -79,10 +79,18 @@ export async function recordBatchCounters(batch: CounterBatch, now = Date.now())
     values: [batch.projectId, batch.interactions, batch.verdicts, batch.reports],
   });
   const samples: Sample[] = rows.map((r) => ({ ...r, costMicros: r.costMicros === null ? null : Number(r.costMicros) }));
-  const inc = incrementsFor(batch.projectId, samples, now);
+  return applySamples(batch.projectId, `batch:${batchDigest(batch)}`, samples, now);
+}
+
+/**
+ * Adds samples to the window counters once per `marker` (a redelivered batch,
+ * or a second label on the same item, changes nothing).
+ */
+export async function applySamples(projectId: string, marker: string, samples: readonly Sample[], now = Date.now()): Promise<{ counted: boolean; hot: boolean }> {
+  const inc = incrementsFor(projectId, samples, now);
   if (inc.buckets.size === 0) return { counted: false, hot: false };
 
-  const keys = [`${counterPrefix(batch.projectId)}batch:${batchDigest(batch)}`];
+  const keys = [`${counterPrefix(projectId)}${marker}`];
   const args: (string | number)[] = [BATCH_MARKER_TTL_SECONDS];
   for (const [key, fields] of inc.buckets) {
     keys.push(key);

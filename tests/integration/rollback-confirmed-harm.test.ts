@@ -1,0 +1,72 @@
+// Reviewer-confirmed harm counts toward the rollback rules' harmful rate once
+// per response, and never on top of a classifier's harmful verdict.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db";
+import { disconnectRedis } from "@/lib/redis";
+import { closeQueues } from "@/lib/queues/producers";
+import type { UserActor } from "@/lib/auth/actor-types";
+import { transitionItem } from "@/lib/triage/transition-item";
+import { submitLabel } from "@/lib/review/submit-label";
+import { countConfirmedHarm } from "@/lib/rollback/record-confirmed-harm";
+import { readBuckets } from "@/lib/rollback/read-counters";
+import { bucketsForSample, emptyCounts, addCounts } from "@/lib/rollback/window";
+import { memberActor, uniq } from "./fixtures";
+import { interaction, report, verdict } from "./ingest-helpers";
+import { processOutbox, sendAll, setup } from "./rollback-helpers";
+
+let s: Awaited<ReturnType<typeof setup>>;
+let reviewer: UserActor;
+const FLAG = "confirmed-harm-flag";
+
+beforeAll(async () => {
+  s = await setup(FLAG, 10_000);
+  reviewer = await memberActor(s.projectId, "REVIEWER");
+});
+afterAll(async () => {
+  await closeQueues();
+  await disconnectRedis();
+  await disconnectDb();
+});
+
+/** Harmful responses counted in the current fine bucket, over every series of the project. */
+async function harmfulNow(): Promise<number> {
+  const now = Date.now();
+  const refs = bucketsForSample(now, now).slice(0, 1);
+  const buckets = await readBuckets(s.projectId, refs);
+  const total = emptyCounts();
+  for (const bySeries of buckets.values()) for (const c of bySeries.values()) addCounts(total, c);
+  return total.harmful;
+}
+
+async function labelHarmful(requestId: string) {
+  const item = await db().triageItem.findFirstOrThrow({ where: { projectId: s.projectId, requestId } });
+  const claimed = await transitionItem(reviewer, s.projectId, item.id, { action: "claim", expectedVersion: item.version });
+  await submitLabel(reviewer, s.projectId, item.id, { verdict: "HARMFUL", expectedVersion: claimed.version, outcome: "resolve", hazardCategories: ["S10"], severity: "SEV2" });
+  return item.id;
+}
+
+const flags = { [FLAG]: { value: true, variant: "on", version: 2 } };
+
+describe("reviewer-confirmed harm in the rollback counters", () => {
+  it("counts a reported response a reviewer confirms harmful, once", async () => {
+    const i = interaction({ requestId: uniq("req"), flags });
+    await sendAll(s.key, [i, report(i.requestId, { category: "harmful" })]);
+    await processOutbox(s.projectId);
+    const before = await harmfulNow();
+
+    const itemId = await labelHarmful(i.requestId);
+    expect(await harmfulNow()).toBe(before + 1);
+    // Counting the same item again (a redelivery, a re-review) adds nothing.
+    expect(await countConfirmedHarm(s.projectId, itemId)).toBe(false);
+    expect(await harmfulNow()).toBe(before + 1);
+  });
+
+  it("does not count a response a classifier already flagged a second time", async () => {
+    const i = interaction({ requestId: uniq("req"), flags });
+    await sendAll(s.key, [i, verdict(i.requestId, { decision: "flag", scores: { S10: 0.97 }, categories: ["S10"] })]);
+    await processOutbox(s.projectId);
+    const afterVerdict = await harmfulNow();
+    await labelHarmful(i.requestId);
+    expect(await harmfulNow()).toBe(afterVerdict);
+  });
+});
