@@ -7,6 +7,7 @@ const tabs = [
   { label: "Members", path: "/members" },
   { label: "Triage", path: "/triage" },
   { label: "API keys", path: "/api-keys" },
+  { label: "Webhooks", path: "/webhooks" },
   { label: "Audit log", path: "/audit" },
 ];
 
