@@ -92,50 +92,49 @@ type Evaluated =
   | { ok: true; key: string; value: unknown; variant: string; reason: string; metadata: Record<string, string | number | boolean> }
   | { ok: false; key: string; errorCode: string; errorDetails: string };
 
+type Metadata = Record<string, string | number | boolean>;
+// Static per flag version (flag objects are replaced when they change), so built once.
+const staticMetadata = new WeakMap<object, Readonly<Metadata>>();
+function metadataOf(flag: EnvironmentSnapshot["snapshot"]["flags"][string]): Readonly<Metadata> {
+  let m = staticMetadata.get(flag);
+  if (!m) {
+    m = { kind: flag.kind, version: flag.version, fallbackVariant: flag.config.fallbackVariant };
+    if (flag.costCeilingMicros) m = { ...m, costCeilingUsdPerUserHour: Number(flag.costCeilingMicros) / 1e6 };
+    staticMetadata.set(flag, m);
+  }
+  return m;
+}
+
 /**
  * Evaluates with the cost breaker applied: a user over a flag's hourly cost
- * ceiling is served its fallback with reason COST_LIMIT. The targeting key is
- * pseudonymized (as ingest does) only when some user tripped this flag.
+ * ceiling is served its fallback with reason COST_LIMIT. Synchronous: the
+ * caller resolves the user's pseudonymous ref beforehand, and only when the
+ * environment has trips at all (userRefFor).
  */
-async function evaluateOne(env: EnvironmentSnapshot, key: string, context: EvaluationContext, userRef: () => Promise<string | null>): Promise<Evaluated> {
+function evaluateOne(env: EnvironmentSnapshot, key: string, context: EvaluationContext, userRef: string | null): Evaluated {
   const r: EvaluationResult = evaluateFlag(env.snapshot, key, context);
   if (r.errorCode === "FLAG_NOT_FOUND") return { ok: false, key, errorCode: "FLAG_NOT_FOUND", errorDetails: `Flag "${key}" is not defined in environment "${env.environmentKey}"` };
   if (r.errorCode === "TARGETING_KEY_MISSING") {
     return { ok: false, key, errorCode: "TARGETING_KEY_MISSING", errorDetails: `Flag "${key}" is rolled out to a share of users: the context needs a targetingKey` };
   }
   const flag = env.snapshot.flags[key];
-  const metadata: Record<string, string | number | boolean> = {};
-  if (flag) {
-    metadata.kind = flag.kind;
-    metadata.version = flag.version;
-    metadata.fallbackVariant = flag.config.fallbackVariant;
-    if (flag.costCeilingMicros) metadata.costCeilingUsdPerUserHour = Number(flag.costCeilingMicros) / 1e6;
-  }
-  let { value, variant } = r;
-  let reason: string = r.reason;
-  if (flag?.costCeilingMicros && variant !== flag.config.fallbackVariant) {
-    const tripped = env.trips.get(key);
-    if (tripped && tripped.size > 0) {
-      const ref = await userRef();
-      const until = ref ? tripped.get(ref) : undefined;
-      if (until && until > Date.now()) {
-        variant = flag.config.fallbackVariant;
-        value = flag.config.variants[variant] ?? null;
-        reason = "COST_LIMIT";
-        metadata.costLimitUntil = new Date(until).toISOString();
-      }
+  let metadata: Readonly<Metadata> = flag ? metadataOf(flag) : {};
+  if (flag?.costCeilingMicros && userRef && r.variant !== flag.config.fallbackVariant) {
+    const until = env.trips.get(key)?.get(userRef);
+    if (until && until > Date.now()) {
+      const variant = flag.config.fallbackVariant;
+      metadata = { ...metadata, costLimitUntil: new Date(until).toISOString() };
+      return { ok: true, key, value: flag.config.variants[variant] ?? null, variant, reason: "COST_LIMIT", metadata };
     }
   }
-  return { ok: true, key, value, variant: variant ?? "", reason, metadata };
+  return { ok: true, key, value: r.value, variant: r.variant ?? "", reason: r.reason, metadata };
 }
 
-function userRefResolver(projectId: string, context: EvaluationContext): () => Promise<string | null> {
-  let memo: Promise<string | null> | undefined;
-  return () => {
-    const tk = context.targetingKey;
-    memo ??= typeof tk === "string" && tk !== "" ? pseudonymize(projectId, tk) : Promise.resolve(null);
-    return memo;
-  };
+/** The context's pseudonymous user ref, computed only when some user of the environment tripped a breaker. */
+async function userRefFor(env: EnvironmentSnapshot, projectId: string, context: EvaluationContext): Promise<string | null> {
+  const tk = context.targetingKey;
+  if (!env.hasCostCeilings || env.trips.size === 0 || typeof tk !== "string" || tk === "") return null;
+  return pseudonymize(projectId, tk);
 }
 
 function errorBody(err: unknown): PlainResponse {
@@ -157,7 +156,7 @@ export async function evaluateSingle(req: PlainRequest, key: string): Promise<Pl
     const parsed = parseContext(req.body);
     if (!parsed.ok) return json(400, { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
     const env = await environmentFor(actor, req.header("x-rampart-environment"));
-    const r = await evaluateOne(env, key, parsed.context, userRefResolver(actor.projectId, parsed.context));
+    const r = evaluateOne(env, key, parsed.context, await userRefFor(env, actor.projectId, parsed.context));
     if (!r.ok) return json(r.errorCode === "FLAG_NOT_FOUND" ? 404 : 400, { key, errorCode: r.errorCode, errorDetails: r.errorDetails });
     return json(200, { key, value: r.value, reason: r.reason, variant: r.variant, metadata: r.metadata });
   } catch (err) {
@@ -172,10 +171,10 @@ export async function evaluateBulk(req: PlainRequest, origin: string): Promise<P
     const parsed = parseContext(req.body);
     if (!parsed.ok) return json(400, { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
     const env = await environmentFor(actor, req.header("x-rampart-environment"));
-    const userRef = userRefResolver(actor.projectId, parsed.context);
+    const userRef = await userRefFor(env, actor.projectId, parsed.context);
     const flags: unknown[] = [];
     for (const key of env.sortedKeys) {
-      const r = await evaluateOne(env, key, parsed.context, userRef);
+      const r = evaluateOne(env, key, parsed.context, userRef);
       flags.push(r.ok ? { key, value: r.value, reason: r.reason, variant: r.variant, metadata: r.metadata } : { key, errorCode: r.errorCode, errorDetails: r.errorDetails });
     }
     const flagsJson = JSON.stringify(flags);
@@ -189,7 +188,7 @@ export async function evaluateBulk(req: PlainRequest, origin: string): Promise<P
       p: actor.projectId,
       e: env.environmentId,
       r: env.revision,
-      ...(typeof tk === "string" && tk !== "" && env.hasCostCeilings ? { u: (await userRef()) ?? undefined } : {}),
+      ...(typeof tk === "string" && tk !== "" && env.hasCostCeilings ? { u: userRef ?? (await pseudonymize(actor.projectId, tk)) } : {}),
     });
     const eventStreams = [{ type: "sse", url: `${origin}${STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }];
     const body = `{"flags":${flagsJson},"eventStreams":${JSON.stringify(eventStreams)},"metadata":${JSON.stringify({ environment: env.environmentKey, revision: env.revision })}}`;
