@@ -118,6 +118,8 @@ async function sdkPropagation(clients: number, rounds: number, refreshInterval: 
     let on = true;
     for (let round = 0; round < rounds; round++) {
       on = !on;
+      // A toggle lands at a random point of the clients' polling cycle, as in real life.
+      await sleep(Math.random() * (refreshInterval ?? 15_000));
       await admin("POST", `/projects/default/features/${TOGGLE}/environments/development/${on ? "on" : "off"}`);
       const changed = performance.now();
       const at = new Array<number>(clients).fill(0);
