@@ -70,6 +70,8 @@ export const interactionEventSchema = z.object({
   cost: z.number().finite().min(0).max(1_000_000).optional(),
   provenance: z.array(provenanceSpanSchema).max(1000).optional(),
   gateRunId: text(200).optional(),
+  /** The LLM call failed (the response is then what the app served instead, often empty): its error type. */
+  error: z.object({ type: text(100).min(1) }).optional(),
 });
 
 export const verdictEventSchema = z.object({

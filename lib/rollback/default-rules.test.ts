@@ -21,10 +21,11 @@ describe("rule validation", () => {
   it("fills in defaults", () => {
     expect(rollbackRuleSchema.parse(base)).toMatchObject({ minSamples: 100, cooldownSeconds: 900, dryRun: false, enabled: true, baselineWindowSeconds: null });
   });
-  it("refuses a baseline rule without a baseline period, a rate given in percent, and the unsupported error rate", () => {
+  it("refuses a baseline rule without a baseline period and a rate given in percent; takes the error rate", () => {
     const issues = (x: unknown) => rollbackRuleSchema.safeParse(x).error?.issues.map((i) => i.path.join("."));
     expect(issues({ ...base, comparison: "BASELINE_MULTIPLE", threshold: 3 })).toEqual(["baselineWindowSeconds"]);
     expect(issues({ ...base, threshold: 5 })).toEqual(["threshold"]);
-    expect(issues({ ...base, metric: "ERROR_RATE" })).toEqual(["metric"]);
+    expect(issues({ ...base, metric: "ERROR_RATE" })).toBeUndefined();
+    expect(issues({ ...base, metric: "ERROR_RATE", threshold: 5 })).toEqual(["threshold"]);
   });
 });

@@ -16,6 +16,8 @@ export type Sample = {
   at: Date;
   latencyMs: number | null;
   costMicros: number | null;
+  /** For responses: the call failed. */
+  error?: boolean;
 };
 
 export type Increments = {
@@ -40,6 +42,7 @@ export function incrementsFor(projectId: string, samples: readonly Sample[], now
       fields.push([FIELD.responses, 1]);
       if (s.latencyMs !== null) fields.push([`${FIELD.latency}${latencyBucket(s.latencyMs)}`, 1]);
       if (s.costMicros !== null) fields.push([FIELD.costMicros, s.costMicros], [FIELD.costCalls, 1]);
+      if (s.error) fields.push([FIELD.errors, 1]);
     } else {
       fields.push([s.kind === "harmful" ? FIELD.harmful : FIELD.reports, 1]);
       if (at >= now - FINE_HORIZON_MS) hot = true;

@@ -11,12 +11,13 @@ const harmful: RuleSpec = { metric: "HARMFUL_RATE", comparison: "ABSOLUTE", thre
 const reports: RuleSpec = { metric: "REPORT_RATE", comparison: "BASELINE_MULTIPLE", threshold: 3, minSamples: 100 };
 
 describe("metrics", () => {
-  it("are rates of responses, p95 latency, and cost per call", () => {
+  it("are rates of responses, p95 latency, error rate, and cost per call", () => {
     expect(readMetric("HARMFUL_RATE", counts({ responses: 400, harmful: 3 }))).toEqual({ value: 0.0075, samples: 400 });
     expect(readMetric("REPORT_RATE", counts({ responses: 0, reports: 2 }))).toEqual({ value: 0, samples: 0 });
     expect(readMetric("COST_PER_CALL", counts({ costMicros: 42_000, costCalls: 10 }))).toEqual({ value: 0.0042, samples: 10 });
     expect(readMetric("LATENCY_P95", counts({ latencies: [...Array(19).fill(150), 4500] }))!.samples).toBe(20);
-    expect(readMetric("ERROR_RATE", counts())).toBeNull();
+    expect(readMetric("ERROR_RATE", counts({ responses: 200, errors: 5 }))).toEqual({ value: 0.025, samples: 200 });
+    expect(readMetric("ERROR_RATE", counts())).toEqual({ value: 0, samples: 0 });
   });
 });
 
@@ -52,8 +53,11 @@ describe("baseline multiples", () => {
     expect(judge(rule, counts({ latencies: Array(20).fill(450) }), before).status).toBe("breach");
     expect(judge(rule, counts({ latencies: Array(20).fill(180) }), before).status).toBe("ok");
   });
-  it("do not judge an unsupported metric", () => {
-    expect(judge({ ...harmful, metric: "ERROR_RATE" }, counts({ responses: 1000 }), null).status).toBe("unsupported");
+  it("judge the error rate like any rate", () => {
+    const errors: RuleSpec = { metric: "ERROR_RATE", comparison: "ABSOLUTE", threshold: 0.05, minSamples: 100 };
+    expect(judge(errors, counts({ responses: 1000, errors: 80 }), null).status).toBe("breach");
+    expect(judge(errors, counts({ responses: 1000, errors: 20 }), null).status).toBe("ok");
+    expect(judge(errors, counts({ responses: 50, errors: 50 }), null).status).toBe("insufficient_samples");
   });
 });
 

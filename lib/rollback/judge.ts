@@ -10,11 +10,8 @@ export const rollbackActions = ["HALVE", "LAST_SAFE", "PAUSE", "GLOBAL_KILL"] as
 export type RollbackAction = (typeof rollbackActions)[number];
 export type Comparison = "ABSOLUTE" | "BASELINE_MULTIPLE";
 
-/**
- * Metrics the counters can compute. ERROR_RATE is in the schema but the
- * ingest contract carries no error signal yet, so no rule may use it.
- */
-export const supportedMetrics = ["HARMFUL_RATE", "REPORT_RATE", "LATENCY_P95", "COST_PER_CALL"] as const satisfies readonly RollbackMetric[];
+/** Metrics the counters can compute (every one: errors come from interactions' `error`). */
+export const supportedMetrics = ["HARMFUL_RATE", "REPORT_RATE", "LATENCY_P95", "ERROR_RATE", "COST_PER_CALL"] as const satisfies readonly RollbackMetric[];
 
 export type MetricReading = { value: number; samples: number };
 
@@ -35,7 +32,7 @@ export function readMetric(metric: RollbackMetric, c: Counts): MetricReading | n
     case "COST_PER_CALL":
       return { value: c.costCalls ? c.costMicros / c.costCalls / 1_000_000 : 0, samples: c.costCalls };
     case "ERROR_RATE":
-      return null;
+      return { value: c.responses ? c.errors / c.responses : 0, samples: c.responses };
   }
 }
 
@@ -59,7 +56,7 @@ export type Judgement = {
   limit: number | null;
 };
 
-const isRate = (m: RollbackMetric) => m === "HARMFUL_RATE" || m === "REPORT_RATE";
+const isRate = (m: RollbackMetric) => m === "HARMFUL_RATE" || m === "REPORT_RATE" || m === "ERROR_RATE";
 
 /**
  * Breach when the window has at least `minSamples` samples and its value is
@@ -121,7 +118,7 @@ const METRIC_LABEL: Record<RollbackMetric, string> = {
 };
 
 export function formatValue(metric: RollbackMetric, v: number): string {
-  if (isRate(metric) || metric === "ERROR_RATE") return `${(v * 100).toFixed(2)} %`;
+  if (isRate(metric)) return `${(v * 100).toFixed(2)} %`;
   if (metric === "LATENCY_P95") return `${Math.round(v)} ms`;
   return v.toFixed(4);
 }

@@ -28,24 +28,24 @@ const FIRST_HARMFUL = `v.decision <> 'PASS' AND NOT EXISTS (SELECT 1 FROM "Verdi
     AND w.decision <> 'PASS' AND (w."receivedAt", w.id) < (v."receivedAt", v.id))`;
 const SAMPLES_SQL = `
 WITH i AS (
-  SELECT id, "requestId", "environmentId", "flagState", LEAST("occurredAt", "receivedAt") AS at, "receivedAt", "latencyMs", "costMicros"
+  SELECT id, "requestId", "environmentId", "flagState", LEAST("occurredAt", "receivedAt") AS at, "receivedAt", "latencyMs", "costMicros", "errorType"
     FROM "Interaction" WHERE "projectId" = $1 AND id = ANY($2::uuid[])
 )
-SELECT 'response' AS kind, i."environmentId"::text AS "environmentId", i."flagState", i.at, i."latencyMs", i."costMicros"::text AS "costMicros" FROM i
+SELECT 'response' AS kind, i."environmentId"::text AS "environmentId", i."flagState", i.at, i."latencyMs", i."costMicros"::text AS "costMicros", i."errorType" IS NOT NULL AS error FROM i
 UNION ALL
-SELECT 'harmful', x."environmentId"::text, x."flagState", LEAST(x."occurredAt", x."receivedAt"), NULL, NULL
+SELECT 'harmful', x."environmentId"::text, x."flagState", LEAST(x."occurredAt", x."receivedAt"), NULL, NULL, false
   FROM "Verdict" v JOIN "Interaction" x ON x."projectId" = v."projectId" AND x."requestId" = v."requestId"
  WHERE v."projectId" = $1 AND v.id = ANY($3::uuid[]) AND x."receivedAt" <= v."receivedAt" AND ${FIRST_HARMFUL}
 UNION ALL
-SELECT 'harmful', i."environmentId"::text, i."flagState", i.at, NULL, NULL
+SELECT 'harmful', i."environmentId"::text, i."flagState", i.at, NULL, NULL, false
   FROM i JOIN "Verdict" v ON v."projectId" = $1 AND v."requestId" = i."requestId" AND v."receivedAt" < i."receivedAt"
  WHERE ${FIRST_HARMFUL}
 UNION ALL
-SELECT 'report', x."environmentId"::text, x."flagState", LEAST(r."occurredAt", r."receivedAt"), NULL, NULL
+SELECT 'report', x."environmentId"::text, x."flagState", LEAST(r."occurredAt", r."receivedAt"), NULL, NULL, false
   FROM "UserReport" r JOIN "Interaction" x ON x."projectId" = r."projectId" AND x."requestId" = r."requestId"
  WHERE r."projectId" = $1 AND r.id = ANY($4::uuid[]) AND x."receivedAt" <= r."receivedAt"
 UNION ALL
-SELECT 'report', i."environmentId"::text, i."flagState", LEAST(r."occurredAt", r."receivedAt"), NULL, NULL
+SELECT 'report', i."environmentId"::text, i."flagState", LEAST(r."occurredAt", r."receivedAt"), NULL, NULL, false
   FROM i JOIN "UserReport" r ON r."projectId" = $1 AND r."requestId" = i."requestId" AND r."receivedAt" < i."receivedAt"`;
 
 // KEYS[1]: the batch's marker; KEYS[2..]: bucket hashes.
@@ -69,7 +69,7 @@ const RECORD_SHA = createHash("sha1").update(RECORD_LUA).digest("hex");
 /** Long enough to cover outbox redelivery and job retries of a batch. */
 const BATCH_MARKER_TTL_SECONDS = 6 * 3600;
 
-type Row = { kind: Sample["kind"]; environmentId: string; flagState: unknown; at: Date; latencyMs: number | null; costMicros: string | null };
+type Row = { kind: Sample["kind"]; environmentId: string; flagState: unknown; at: Date; latencyMs: number | null; costMicros: string | null; error: boolean };
 
 export async function recordBatchCounters(batch: CounterBatch, now = Date.now()): Promise<{ counted: boolean; hot: boolean }> {
   if (batch.interactions.length + batch.verdicts.length + batch.reports.length === 0) return { counted: false, hot: false };

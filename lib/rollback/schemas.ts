@@ -50,7 +50,7 @@ export const rollbackRuleSchema = z
         message: "A baseline comparison needs the period the baseline is taken from",
       });
     }
-    if (r.comparison === "ABSOLUTE" && (r.metric === "HARMFUL_RATE" || r.metric === "REPORT_RATE") && r.threshold > 1) {
+    if (r.comparison === "ABSOLUTE" && (r.metric === "HARMFUL_RATE" || r.metric === "REPORT_RATE" || r.metric === "ERROR_RATE") && r.threshold > 1) {
       ctx.addIssue({ code: "custom", path: ["threshold"], message: "A rate is a fraction: 0.005 is 0.5 %" });
     }
     if ((r.windowSeconds + (r.baselineWindowSeconds ?? 0)) * 1000 > COARSE_HORIZON_MS) {

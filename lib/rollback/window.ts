@@ -94,6 +94,8 @@ export type Counts = {
   costMicros: number;
   /** Responses that said what they cost. */
   costCalls: number;
+  /** Calls that failed (the interaction carried an error). */
+  errors: number;
 };
 
 export const emptyCounts = (): Counts => ({
@@ -103,6 +105,7 @@ export const emptyCounts = (): Counts => ({
   latency: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0),
   costMicros: 0,
   costCalls: 0,
+  errors: 0,
 });
 
 export function addCounts(into: Counts, more: Counts): Counts {
@@ -111,6 +114,7 @@ export function addCounts(into: Counts, more: Counts): Counts {
   into.reports += more.reports;
   into.costMicros += more.costMicros;
   into.costCalls += more.costCalls;
+  into.errors += more.errors;
   more.latency.forEach((n, i) => (into.latency[i] = (into.latency[i] ?? 0) + n));
   return into;
 }
@@ -143,7 +147,7 @@ export function histogramQuantile(histogram: readonly number[], q: number): numb
 }
 
 /** Field suffixes of a series in a bucket hash (see record-counters.ts). */
-export const FIELD = { responses: "n", harmful: "h", reports: "r", costMicros: "c", costCalls: "cn", latency: "l" } as const;
+export const FIELD = { responses: "n", harmful: "h", reports: "r", costMicros: "c", costCalls: "cn", errors: "e", latency: "l" } as const;
 
 /** The counts of one field of a bucket hash, added to `counts`. */
 export function addField(counts: Counts, suffix: string, value: number): void {
@@ -162,6 +166,9 @@ export function addField(counts: Counts, suffix: string, value: number): void {
       return;
     case FIELD.costCalls:
       counts.costCalls += value;
+      return;
+    case FIELD.errors:
+      counts.errors += value;
       return;
   }
   if (suffix.startsWith(FIELD.latency)) {

@@ -86,7 +86,7 @@ async function rawInsert(projectId: string, environmentId: string, rows: number)
       modelProvider: i.model.provider, modelId: i.model.id, modelVersion: i.model.version, promptTemplateId: i.promptTemplate.id,
       promptTemplateVersion: i.promptTemplate.version, promptRedacted: JSON.stringify(i.prompt), responseRedacted: i.response, piiKinds: [],
       flagState: JSON.stringify(i.flags), ...i.cohort, userRef: "x".repeat(43), latencyMs: i.latencyMs, tokensIn: 420, tokensOut: 180,
-      costMicros: "3100", provenance: null, gateRunId: null, apiKeyId: null,
+      costMicros: "3100", provenance: null, gateRunId: null, errorType: null, apiKeyId: null,
     };
     return cols.map((c) => v[c] ?? null);
   };

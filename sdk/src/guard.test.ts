@@ -172,12 +172,13 @@ describe("guard()", () => {
     ]);
   });
 
-  it("serves the fallback when the call throws (or rethrows when asked), and when the classifier throws", async () => {
+  it("serves the fallback when the call throws (or rethrows when asked), logs the failed call with its error type, and serves it when the classifier throws", async () => {
     const errors: [unknown, string][] = [];
+    const timeout = Object.assign(new Error("provider timeout for customer-42"), { code: "ETIMEDOUT" });
     const failed = await guard(
       base({
         call: () => {
-          throw new Error("provider timeout");
+          throw timeout;
         },
         onError: (e, stage) => errors.push([e, stage]),
       }),
@@ -186,16 +187,16 @@ describe("guard()", () => {
       output: "fallback text",
       usedFallback: true,
       reason: "call_failed",
-      requestId: null,
+      requestId: expect.any(String),
     });
-    expect(errors).toEqual([[new Error("provider timeout"), "call"]]);
+    expect(errors).toEqual([[timeout, "call"]]);
 
     await expect(
       guard(
         base({
           rethrow: true,
           call: () => {
-            throw new Error("boom");
+            throw new TypeError("boom");
           },
         }),
       ),
@@ -210,7 +211,12 @@ describe("guard()", () => {
     );
     expect(unchecked).toMatchObject({ output: "fallback text", usedFallback: true, reason: "classify_failed" });
     const events = await sent();
-    expect(events.map((e) => e.type)).toEqual(["interaction"]);
+    expect(events.map((e) => e.type)).toEqual(["interaction", "interaction", "interaction"]);
+    // The error's type goes out, never its message (it may hold user data).
+    expect(events[0]).toMatchObject({ requestId: failed.requestId, response: "", error: { type: "ETIMEDOUT" } });
+    expect(JSON.stringify(events[0])).not.toContain("customer-42");
+    expect(events[1]).toMatchObject({ response: "", error: { type: "TypeError" } });
+    expect(events[2]).not.toHaveProperty("error");
   });
 
   it("fails safe on a kill switch when the configuration is stale", async () => {

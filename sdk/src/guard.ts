@@ -106,8 +106,26 @@ export async function guard<T, F = T>(options: GuardOptions<T, F>): Promise<Guar
   } catch (err) {
     const latencyMs = Math.round(monotonicNow() - started);
     notify(reportError, err, "call");
+    // Failed calls are logged with their error type (and an empty response): they make the error rate.
+    let failedId: string | null = null;
+    if (tracker) {
+      failedId = options.requestId ?? uuid();
+      tracker.trackInteraction({
+        requestId: failedId,
+        model: options.model,
+        ...(options.promptTemplate ? { promptTemplate: options.promptTemplate } : {}),
+        prompt: options.prompt,
+        response: "",
+        flags: view.snapshot([flag, ...(options.snapshotFlags ?? []).filter((k) => k !== flag)]),
+        ...(options.cohort ? { cohort: options.cohort } : {}),
+        ...(options.userRef !== undefined ? { userId: options.userRef } : {}),
+        ...(options.environment !== undefined ? { environment: options.environment } : {}),
+        latencyMs,
+        error: { type: errorTypeOf(err) },
+      });
+    }
     if (options.rethrow) throw err;
-    return { output: fallback, usedFallback: true, reason: "call_failed", requestId: null, flag: details, latencyMs };
+    return { output: fallback, usedFallback: true, reason: "call_failed", requestId: failedId, flag: details, latencyMs };
   }
   const latencyMs = Math.max(0, Math.round(monotonicNow() - started));
 
@@ -216,4 +234,12 @@ function stableJson(value: unknown): string {
         )
       : v,
   );
+}
+
+/** A short, non-identifying type for a thrown error: its name or code, never its message (which may hold user data). */
+function errorTypeOf(err: unknown): string {
+  const e = err as { name?: unknown; code?: unknown } | null;
+  const code = typeof e?.code === "string" && e.code ? e.code : null;
+  const name = typeof e?.name === "string" && e.name && e.name !== "Error" ? e.name : null;
+  return (code ?? name ?? "error").slice(0, 100);
 }

@@ -56,6 +56,8 @@ export type InteractionEvent = {
   cost?: number;
   provenance?: ProvenanceSpan[];
   gateRunId?: string;
+  /** The LLM call failed: its error type (timeout, provider_error, …). Feeds the error-rate rollback rules. */
+  error?: { type: string };
 };
 
 export type VerdictDecision = "pass" | "flag" | "block";

@@ -1,5 +1,6 @@
-// Reviewer-confirmed harm counts toward the rollback rules' harmful rate once
-// per response, and never on top of a classifier's harmful verdict.
+// Rollback metrics beyond classifier verdicts: reviewer-confirmed harm counts
+// toward the harmful rate once per response (never on top of a classifier's
+// harmful verdict), and failed calls make the error rate.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { disconnectRedis } from "@/lib/redis";
@@ -8,6 +9,8 @@ import type { UserActor } from "@/lib/auth/actor-types";
 import { transitionItem } from "@/lib/triage/transition-item";
 import { submitLabel } from "@/lib/review/submit-label";
 import { countConfirmedHarm } from "@/lib/rollback/record-confirmed-harm";
+import { createRollbackRule } from "@/lib/rollback/create-rollback-rule";
+import { evaluateProjectRules } from "@/lib/rollback/evaluate-rules";
 import { readBuckets } from "@/lib/rollback/read-counters";
 import { bucketsForSample, emptyCounts, addCounts } from "@/lib/rollback/window";
 import { memberActor, uniq } from "./fixtures";
@@ -68,5 +71,27 @@ describe("reviewer-confirmed harm in the rollback counters", () => {
     const afterVerdict = await harmfulNow();
     await labelHarmful(i.requestId);
     expect(await harmfulNow()).toBe(afterVerdict);
+  });
+});
+
+describe("the error rate", () => {
+  it("counts failed calls from ingest and fires an error-rate rule (dry run)", async () => {
+    const t = await setup("error-rate-flag", 10_000);
+    const rule = await createRollbackRule(t.lead, t.projectId, {
+      flagId: t.flagId,
+      rule: { name: "Errors above 5 % over 5 min", metric: "ERROR_RATE", windowSeconds: 300, comparison: "ABSOLUTE", threshold: 0.05, minSamples: 50, action: "HALVE", dryRun: true },
+    });
+    const f = { "error-rate-flag": { value: true, variant: "on", version: 2 } };
+    // 8 failed calls of 100: 8 %.
+    const traffic = Array.from({ length: 100 }, (_, n) => interaction({ flags: f, ...(n < 8 ? { response: "", error: { type: "timeout" } } : {}) }));
+    await sendAll(t.key, traffic);
+    expect(await db().interaction.count({ where: { projectId: t.projectId, errorType: "timeout" } })).toBe(8);
+    await processOutbox(t.projectId);
+    await evaluateProjectRules(t.projectId);
+    const evaluation = await db().ruleEvaluation.findFirstOrThrow({ where: { ruleId: rule.id }, orderBy: { evaluatedAt: "desc" } });
+    expect(evaluation).toMatchObject({ fired: true, dryRun: true, samples: 100 });
+    expect(evaluation.value).toBeCloseTo(0.08, 5);
+    // A dry run changes nothing.
+    expect((await db().flag.findUniqueOrThrow({ where: { id: t.flagId } })).currentVersion).toBe(2);
   });
 });

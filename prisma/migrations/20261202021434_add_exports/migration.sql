@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Export" ADD COLUMN     "scannedRows" INTEGER NOT NULL DEFAULT 0;
