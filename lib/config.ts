@@ -32,6 +32,8 @@ export const configSchema = z
     OIDC_CLIENT_SECRET: optionalString,
     OIDC_NAME: z.string().default("SSO"),
     DATA_DIR: z.string().default(".data/files"),
+    /** Where export files and their manifests are written; web (downloads) and workers (writers) must both reach it. */
+    EXPORT_DIR: z.string().min(1).default(".data/exports"),
     METRICS_TOKEN: optionalString,
     /** Requests per second one API key may make, unless the key sets its own limit. */
     API_KEY_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(5000),

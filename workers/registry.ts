@@ -10,6 +10,7 @@ import { processReconcileSla, processSlaDeadline } from "@/workers/processors/sl
 import { processNotificationEvent } from "@/workers/processors/notifications";
 import { processEvaluateRules, processRollbackTick } from "@/workers/processors/rollback";
 import { processRequeueWebhooks, processWebhookDelivery } from "@/workers/processors/webhooks";
+import { processRunExport } from "@/workers/processors/exports";
 
 export type Processor = (job: Job) => Promise<unknown>;
 
@@ -31,6 +32,8 @@ export const registrations: Registration[] = [
   { queue: "rollback", concurrency: 2, handlers: { tick: processRollbackTick, evaluate: processEvaluateRules } },
   // Deliveries wait on other people's servers, not on CPU.
   { queue: "webhooks", concurrency: 8, handlers: { deliver: processWebhookDelivery, requeue: processRequeueWebhooks } },
+  // Long, I/O-bound streams: one at a time per process keeps memory flat and the database unhurried.
+  { queue: "exports", concurrency: 1, handlers: { run: processRunExport } },
   {
     queue: "maintenance",
     concurrency: 1,

@@ -66,6 +66,13 @@ export const queues = {
       requeue: z.object({}),
     },
   },
+  /** Labeled data exports (lib/exports/run-export.ts), relayed from the outbox the export was created with. */
+  exports: {
+    name: "exports",
+    jobs: {
+      run: z.object({ exportId: z.uuid() }),
+    },
+  },
   /** Audit hash chain upkeep, on schedules the worker sets up (workers/schedules.ts). */
   audit: {
     name: "audit",

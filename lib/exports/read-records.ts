@@ -1,0 +1,250 @@
+// Reads the labeled items of one export as a stream of batches: a server-side
+// cursor in one read-only, repeatable-read transaction, so the count and the
+// rows come from the same snapshot and memory stays flat at any size.
+// Filters on the interaction run in SQL; filters on the settled label run
+// here, after the label is known. Personal data stays redacted (the stored
+// redacted copies, and reviewer text passed through lib/pii) unless the
+// export may include it, in which case the encrypted originals are opened.
+import "server-only";
+import type pg from "pg";
+import { redactText } from "@/lib/pii/detect";
+import { open } from "@/lib/crypto/secretbox";
+import { promptMessages, type ExportRecord, type SkipReason } from "@/lib/exports/formats";
+import { settledLabel, type Agreement, type ExportLabel } from "@/lib/exports/settled-label";
+import type { ExportFilter } from "@/lib/exports/schemas";
+
+export type RecordBatch = { records: ExportRecord[]; skipped: SkipReason[]; scanned: number };
+
+/** One label of a candidate item, with its item and interaction; an item's labels arrive together, oldest first. */
+type Row = {
+  id: string;
+  requestId: string;
+  needsSecondReview: boolean;
+  prompt: unknown;
+  response: string;
+  modelId: string;
+  modelVersion: string | null;
+  occurredAt: number;
+  kind: ExportLabel["kind"];
+  verdict: string;
+  hazardCategories: string[] | null;
+  severity: string | null;
+  notes: string | null;
+  correctedResponse: string | null;
+  labeledAt: number;
+  originalEnc: Buffer | null;
+  subjectKeyId: string | null;
+};
+
+/** Conditions on the interaction (alias i) that run in SQL; $1 is the project. */
+function interactionFilters(projectId: string, filter: ExportFilter): { where: string[]; params: unknown[] } {
+  const params: unknown[] = [projectId];
+  const where: string[] = [];
+  if (filter.modelId) where.push(`i."modelId" = $${params.push(filter.modelId)}`);
+  if (filter.modelVersion) where.push(`i."modelVersion" = $${params.push(filter.modelVersion)}`);
+  if (filter.flagKey) {
+    const key = `$${params.push(filter.flagKey)}`;
+    where.push(`i."flagState" ? ${key}`);
+    if (filter.flagValue) {
+      const value = `$${params.push(filter.flagValue)}`;
+      where.push(
+        `(i."flagState" -> ${key} ->> 'value' = ${value} OR i."flagState" -> ${key} ->> 'variant' = ${value})`,
+      );
+    }
+  }
+  return { where, params };
+}
+
+/**
+ * The planner's estimate of the candidate items (labeled items of the project
+ * whose interaction matches), for progress: an exact count would cost a
+ * second pass over everything the export reads.
+ */
+function estimateQuery(projectId: string, filter: ExportFilter): { text: string; params: unknown[] } {
+  const { where, params } = interactionFilters(projectId, filter);
+  return {
+    text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM "TriageItem" t
+      JOIN "Interaction" i ON i."projectId" = t."projectId" AND i."requestId" = t."requestId"
+      WHERE t."projectId" = $1::uuid AND EXISTS (SELECT 1 FROM "Label" x WHERE x."triageItemId" = t.id)${where.map((w) => ` AND ${w}`).join("")}`,
+    params,
+  };
+}
+
+// Timestamps are timestamp(3) holding UTC; as epoch milliseconds they need no parsing.
+const epochMs = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
+const FROM_LABELS = `FROM "Label" l
+      JOIN "TriageItem" t ON t.id = l."triageItemId" AND t."projectId" = $1::uuid
+      JOIN "Interaction" i ON i."projectId" = t."projectId" AND i."requestId" = t."requestId"
+      WHERE l."projectId" = $1::uuid`;
+
+/**
+ * The SELECT the export streams (and the benchmark copies out as its floor):
+ * one row per label of a candidate item, ordered so that each item's labels
+ * are adjacent. Driving from Label by project lets Postgres hash-join and sort
+ * once instead of probing per item. Timestamps come as epoch milliseconds,
+ * which the driver reads as plain numbers.
+ */
+export function exportQuery(
+  projectId: string,
+  filter: ExportFilter,
+  includePii: boolean,
+): { text: string; params: unknown[] } {
+  const { where, params } = interactionFilters(projectId, filter);
+  return {
+    text: `SELECT t.id, t."requestId", t."needsSecondReview", i."promptRedacted" AS prompt, i."responseRedacted" AS response, i."modelId", i."modelVersion",
+        ${epochMs(`i."occurredAt"`)} AS "occurredAt", l.kind, l.verdict, l."hazardCategories", l.severity, l.notes, l."correctedResponse",
+        ${epochMs(`l."createdAt"`)} AS "labeledAt",
+        ${includePii ? `i."originalEnc", i."subjectKeyId"` : `NULL::bytea AS "originalEnc", NULL::uuid AS "subjectKeyId"`}
+      ${FROM_LABELS}${where.map((w) => ` AND ${w}`).join("")}
+      ORDER BY l."triageItemId", l."createdAt", l.id`,
+    params,
+  };
+}
+
+/** The filters on the settled label, with the date bounds worked out once. */
+function labelMatcher(filter: ExportFilter): (label: ExportLabel, agreement: Agreement) => boolean {
+  const from = filter.labeledFrom ? Date.parse(`${filter.labeledFrom}T00:00:00.000Z`) : null;
+  const until = filter.labeledTo ? Date.parse(`${filter.labeledTo}T00:00:00.000Z`) + 86_400_000 : null;
+  const verdicts: readonly string[] | undefined = filter.verdicts?.length ? filter.verdicts : undefined;
+  const severities: readonly string[] | undefined = filter.severities?.length ? filter.severities : undefined;
+  const categories = filter.categories?.length ? new Set(filter.categories) : undefined;
+  return (label, agreement) => {
+    if (filter.agreement === "agreed_or_adjudicated" && agreement === "single") return false;
+    if (verdicts && !verdicts.includes(label.verdict)) return false;
+    if (severities && (!label.severity || !severities.includes(label.severity))) return false;
+    if (categories && !label.hazardCategories.some((c) => categories.has(c))) return false;
+    if (from !== null && label.createdAt.getTime() < from) return false;
+    if (until !== null && label.createdAt.getTime() >= until) return false;
+    return true;
+  };
+}
+
+const redacted = (text: string | null) => (text ? redactText(text).text : text);
+
+export type ReadOptions = { projectId: string; filter: ExportFilter; includePii: boolean; batchSize?: number };
+type Context = ReadOptions & { matches: ReturnType<typeof labelMatcher>; keys: Map<string, Buffer | null> };
+
+/**
+ * Estimates how many candidate items there are, then yields them in batches. The caller owns
+ * `client` (a dedicated connection) and must keep it for the whole read.
+ */
+export async function* readRecords(
+  client: pg.PoolClient,
+  opts: ReadOptions,
+  onTotal: (total: number) => Promise<void>,
+): AsyncGenerator<RecordBatch> {
+  const batchSize = opts.batchSize ?? 1_000;
+  const query = exportQuery(opts.projectId, opts.filter, opts.includePii);
+  const estimate = estimateQuery(opts.projectId, opts.filter);
+  // Subject keys opened once per export; null for a shredded key.
+  const keys = new Map<string, Buffer | null>();
+  const ctx: Context = { ...opts, matches: labelMatcher(opts.filter), keys };
+  await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  let committed = false;
+  let next: Promise<pg.QueryResult<Row>> | null = null;
+  try {
+    const { rows: plan } = await client.query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(
+      estimate.text,
+      estimate.params,
+    );
+    await onTotal(Math.max(0, Math.round(plan[0]?.["QUERY PLAN"][0].Plan["Plan Rows"] ?? 0)));
+    // Every row will be read: plan for the whole result, not the first few.
+    await client.query("SET LOCAL cursor_tuple_fraction = 1");
+    await client.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${query.text}`, query.params);
+    const fetch = () => client.query<Row>(`FETCH ${batchSize} FROM export_rows`);
+    // The labels of the item being read; its last rows may come in the next batch.
+    let group: Row[] = [];
+    let pending: Promise<pg.QueryResult<Row>> = fetch();
+    next = pending;
+    for (;;) {
+      const { rows }: pg.QueryResult<Row> = await pending;
+      const last = rows.length < batchSize;
+      // Postgres reads the next batch while this one is encoded and written.
+      if (!last) next = pending = fetch();
+      else next = null;
+      if (opts.includePii) await loadKeys(client, rows, keys);
+      const batch: RecordBatch = { records: [], skipped: [], scanned: 0 };
+      const settle = () => {
+        const record = toRecord(group, ctx);
+        if (typeof record === "string") batch.skipped.push(record);
+        else batch.records.push(record);
+        batch.scanned++;
+      };
+      for (const row of rows) {
+        if (group.length > 0 && group[0]!.id !== row.id) {
+          settle();
+          group = [];
+        }
+        group.push(row);
+      }
+      if (last && group.length > 0) settle();
+      if (batch.scanned > 0 || last) yield batch;
+      if (last) break;
+    }
+    await client.query("CLOSE export_rows");
+    await client.query("COMMIT");
+    committed = true;
+  } finally {
+    // Also when the consumer stops early (a cancelled export): end the transaction before the connection goes back to the pool.
+    if (!committed) {
+      await next?.catch(() => undefined);
+      await client.query("ROLLBACK").catch(() => undefined);
+    }
+  }
+}
+
+async function loadKeys(client: pg.PoolClient, rows: Row[], keys: Map<string, Buffer | null>) {
+  const missing = [
+    ...new Set(rows.map((r) => r.subjectKeyId).filter((id): id is string => id !== null && !keys.has(id))),
+  ];
+  if (missing.length === 0) return;
+  const { rows: found } = await client.query<{ id: string; keyEnc: Buffer | null }>(
+    `SELECT id, "keyEnc" FROM "SubjectKey" WHERE id = ANY($1::uuid[])`,
+    [missing],
+  );
+  for (const id of missing) keys.set(id, null);
+  for (const k of found) keys.set(k.id, k.keyEnc ? open(k.keyEnc) : null);
+}
+
+function original(row: Row, keys: Map<string, Buffer | null>): { prompt: unknown; response: string } | null {
+  if (!row.originalEnc || !row.subjectKeyId) return null;
+  const key = keys.get(row.subjectKeyId);
+  if (!key) return null;
+  const parsed = JSON.parse(open(row.originalEnc, key).toString("utf8")) as { prompt?: unknown; response?: unknown };
+  return typeof parsed.response === "string" ? { prompt: parsed.prompt, response: parsed.response } : null;
+}
+
+function toRecord(rows: Row[], ctx: Context): ExportRecord | SkipReason {
+  const row = rows[0]!;
+  const labels: ExportLabel[] = rows.map((r) => ({
+    kind: r.kind,
+    verdict: r.verdict,
+    hazardCategories: r.hazardCategories ?? [],
+    severity: r.severity,
+    notes: r.notes,
+    correctedResponse: r.correctedResponse,
+    createdAt: new Date(r.labeledAt),
+  }));
+  const settled = settledLabel(labels, row.needsSecondReview);
+  if (typeof settled === "string") return settled;
+  const { label, agreement } = settled;
+  if (!ctx.matches(label, agreement)) return "filtered_out";
+  // An erased subject's original is gone: the redacted copy is all there is.
+  const plain = ctx.includePii ? original(row, ctx.keys) : null;
+  return {
+    itemId: row.id,
+    requestId: row.requestId,
+    messages: promptMessages(plain ? plain.prompt : row.prompt),
+    response: plain ? plain.response : row.response,
+    verdict: label.verdict,
+    hazardCategories: label.hazardCategories,
+    severity: label.severity,
+    correctedResponse: ctx.includePii ? label.correctedResponse : redacted(label.correctedResponse),
+    notes: ctx.includePii ? label.notes : redacted(label.notes),
+    agreement,
+    modelId: row.modelId,
+    modelVersion: row.modelVersion,
+    occurredAt: new Date(row.occurredAt),
+    labeledAt: label.createdAt,
+  };
+}
