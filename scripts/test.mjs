@@ -19,6 +19,7 @@ const testEnv = {
   PORT: String(PORT),
   WORKER_HEALTH_PORT: String(PORT + 1),
   DATA_DIR: ".data/test-files",
+  EXPORT_DIR: ".data/test-exports",
   SEED_PASSWORD: "rampart-e2e-password",
   OIDC_ISSUER: "",
   OIDC_CLIENT_ID: "",
