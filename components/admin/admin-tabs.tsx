@@ -2,16 +2,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const tabs = [
-  { label: "Settings", path: "" },
-  { label: "Members", path: "/members" },
-  { label: "Triage", path: "/triage" },
-  { label: "API keys", path: "/api-keys" },
-  { label: "Webhooks", path: "/webhooks" },
-  { label: "Audit log", path: "/audit" },
-];
-
-export function AdminTabs({ slug }: { slug: string }) {
+/** The admin tabs the person may open (the layout filters them by role). */
+export function AdminTabs({ slug, tabs }: { slug: string; tabs: readonly { label: string; path: string }[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Admin" className="mb-6 flex gap-4 border-b border-slate-200">

@@ -100,6 +100,11 @@ export default async function FlagsPage({
       <PageHeader
         title="Flags"
         description="Feature flags and kill switches of this project, per environment. Every change is a version with a reason."
+        actions={
+          <Link href={`/p/${slug}/admin/rollback`} className="text-sm font-medium text-brand-700 underline">
+            Automated rollback rules
+          </Link>
+        }
       />
 
       <KillSwitchPanel
