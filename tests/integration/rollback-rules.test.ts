@@ -120,10 +120,10 @@ describe("rules", () => {
     expect(await evaluateProjectRules(s.projectId)).toMatchObject({ fired: 0 });
   });
 
-  it("apply a project-wide rule to every release flag; ERROR_RATE has no signal to judge", async () => {
+  it("apply a project-wide rule to every release flag; a rate above 100 % is refused", async () => {
     const s = await setup("wide-a", 4000);
     expect(
-      await codeOf(createRollbackRule(s.lead, s.projectId, { rule: { name: "errors", metric: "ERROR_RATE" as never, windowSeconds: 60, comparison: "ABSOLUTE", threshold: 0.1, action: "HALVE" } })),
+      await codeOf(createRollbackRule(s.lead, s.projectId, { rule: { name: "errors", metric: "ERROR_RATE", windowSeconds: 60, comparison: "ABSOLUTE", threshold: 10, action: "HALVE" } })),
     ).not.toBe("OK");
     expect(await codeOf(createRollbackRule(await memberActor(s.projectId, "REVIEWER"), s.projectId, { rule: { name: "x", metric: "COST_PER_CALL", windowSeconds: 60, comparison: "ABSOLUTE", threshold: 1, action: "HALVE" } }))).toBe("FORBIDDEN");
     await db().rollbackRule.deleteMany({ where: { projectId: s.projectId } });
