@@ -366,3 +366,29 @@ test("lifting the production kill switch takes two people: one asks, another app
     await admin.context.close();
   }
 });
+
+test("a lead caps what one user's LLM calls through a flag may cost per hour, and removes the cap", async ({ browser }) => {
+  const { context, page } = await signedIn(browser, "lead");
+  await createFlag(page, { key: uniqueKey("costly"), environments: ["Staging"], enabled: true, rollout: "100" });
+  const panel = page.getByTestId("cost-breaker");
+  await expect(panel).toHaveAttribute("data-hydrated", "");
+  await expect(panel).toContainText("No ceiling");
+
+  await panel.getByLabel("Ceiling per user per hour").fill("0");
+  await panel.getByLabel("Reason").fill("e2e: cap spend");
+  await panel.getByRole("button", { name: "Save ceiling" }).click();
+  await expect(panel.getByRole("alert")).toContainText("Enter an amount above zero");
+
+  await panel.getByLabel("Ceiling per user per hour").fill("0.5");
+  await panel.getByLabel("Reason").fill("e2e: cap spend");
+  await panel.getByRole("button", { name: "Save ceiling" }).click();
+  await expect(panel.getByRole("status")).toContainText("Cost ceiling set to 0.5 per user per hour");
+  await expect(panel).toContainText("more than 0.5 in an hour");
+  await expect(panel.getByTestId("cost-breaker-tripped")).toHaveText("Nobody is over it this hour.");
+
+  await panel.getByLabel("Reason").fill("e2e: no cap");
+  await panel.getByRole("button", { name: "Remove" }).click();
+  await expect(panel.getByRole("status")).toContainText("Cost ceiling removed");
+  await expect(panel).toContainText("No ceiling");
+  await context.close();
+});

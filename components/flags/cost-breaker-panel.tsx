@@ -4,7 +4,7 @@
 // the fallback (reason COST_LIMIT) until the hour rolls over. Leads set or
 // remove it; everyone who can read the flag sees it and how many users are
 // over it right now.
-import { useActionState } from "react";
+import { useActionState, useEffect, useRef } from "react";
 import { setCostCeilingAction } from "@/app/p/[project]/flags/actions";
 import { ActionForm, Field, FormMessage, SubmitButton, inputClass } from "@/components/ui/form";
 import { idleResult } from "@/lib/http/action-result";
@@ -26,8 +26,11 @@ export function CostBreakerPanel({
 }) {
   const [state, action] = useActionState(setCostCeilingAction.bind(null, projectId, flagId), idleResult);
   const fieldError = (name: string) => (state.ok ? undefined : state.fieldErrors?.[name]);
+  // Tests (and impatient people) must not submit before React owns the form: it would be a plain GET.
+  const root = useRef<HTMLElement>(null);
+  useEffect(() => root.current?.setAttribute("data-hydrated", ""), []);
   return (
-    <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="cost-breaker-title" data-testid="cost-breaker">
+    <section ref={root} className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="cost-breaker-title" data-testid="cost-breaker">
       <h2 id="cost-breaker-title" className="mb-1 text-base font-semibold">
         Cost circuit breaker
       </h2>
