@@ -6,12 +6,18 @@
 //     (BENCH_DATABASE_URL, else DATABASE_URL); re-runs top up;
 //  2. exports them once in each JSONL format, each in a fresh child process
 //     running the worker's own runExport, bundled with esbuild and run by plain
-//     node as the production worker is (dist/worker.mjs), reporting its peak RSS;
+//     node as the production worker is (dist/worker.mjs); like the worker, it
+//     writes the file in a forked export process (workers/export-child.ts,
+//     bundled beside it as dist/export-child.mjs is), and both report their
+//     peak RSS: the export process's is the one held to the target, the
+//     worker's shows that it stays at its idle floor;
 //  3. runs `COPY (<the export's own SELECT>) TO STDOUT` through psql as the
 //     floor: what Postgres alone takes to produce the same rows.
-//   BENCH_ITEMS (1000000), BENCH_BATCH (1000), EXPORT_DIR (.data/bench-exports; files are deleted after each run)
+//   BENCH_ITEMS (1000000), BENCH_BATCH (the largest FETCH, default DEFAULT_BATCH_SIZE),
+//   BENCH_IN_PROCESS=1 (write in the worker process itself, as before the export process), EXPORT_DIR (.data/bench-exports; files are deleted after each run)
 import "@/workers/load-env";
 import { spawn } from "node:child_process";
+import os from "node:os";
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -23,13 +29,14 @@ const { db, disconnectDb, pgPool } = await import("@/lib/db");
 const { newSealedKey } = await import("@/lib/crypto/secretbox");
 const { defaultEnvironments } = await import("@/lib/projects/defaults");
 const { runExport } = await import("@/lib/exports/run-export");
-const { exportQuery } = await import("@/lib/exports/read-records");
+const { DEFAULT_BATCH_SIZE, exportQuery } = await import("@/lib/exports/read-records");
 const { exportPaths } = await import("@/lib/exports/export-files");
 const { exportFilterSchema } = await import("@/lib/exports/schemas");
 type ExportFormat = import("@/lib/exports/schemas").ExportFormat;
 
 const targetItems = Number(process.env.BENCH_ITEMS ?? 1_000_000);
-const batchSize = Number(process.env.BENCH_BATCH ?? 1_000);
+const batchSize = Number(process.env.BENCH_BATCH ?? DEFAULT_BATCH_SIZE);
+const inProcess = process.env.BENCH_IN_PROCESS === "1";
 const TARGET_ROWS_PER_SECOND = 50_000;
 const TARGET_PEAK_RSS_MB = 300;
 const SLUG = "bench-export";
@@ -174,17 +181,27 @@ type ChildResult = {
   scanned: number;
   seconds: number;
   bytes: number;
-  rssBeforeMb: number;
+  /** The process doing the export: the forked export process, or the worker when BENCH_IN_PROCESS=1. */
   peakRssMb: number;
+  /** The worker (runExport's process): at its floor before, and at its peak during, the export. */
+  worker: { rssBeforeMb: number; peakRssMb: number };
+  exportProcess: { peakRssMb: number; cpuSeconds: number } | null;
 };
 
-const CHILD_BUNDLE = ".data/bench/export-child.mjs";
+const BUNDLE_DIR = ".data/bench";
+const CHILD_BUNDLE = `${BUNDLE_DIR}/export-bench.mjs`;
+/** Beside the bench's worker bundle, as dist/export-child.mjs is beside dist/worker.mjs. */
+const EXPORT_CHILD_BUNDLE = `${BUNDLE_DIR}/export-child.mjs`;
 
-/** This script as the production worker is built (scripts/bundle.mjs): one ESM file, packages external, no TypeScript runner. */
+/** This script and the export process as the production worker is built (scripts/bundle.mjs): ESM files, packages external, no TypeScript runner. */
 async function bundleChild(): Promise<void> {
   await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    outfile: CHILD_BUNDLE,
+    entryPoints: {
+      "export-bench": fileURLToPath(import.meta.url),
+      "export-child": fileURLToPath(new URL("../../workers/export-child.ts", import.meta.url)),
+    },
+    outdir: BUNDLE_DIR,
+    outExtension: { ".js": ".mjs" },
     bundle: true,
     platform: "node",
     target: "node20",
@@ -232,8 +249,13 @@ async function child(exportId: string) {
   await pgPool().query("SELECT 1");
   const rssBefore = process.memoryUsage().rss / 1024;
   const started = performance.now();
-  const result = await runExport(exportId, { batchSize });
+  let usage: { peakRssKb: number; cpuMs: number } | null = null;
+  const result = await runExport(exportId, {
+    batchSize,
+    ...(inProcess ? {} : { child: { entry: EXPORT_CHILD_BUNDLE, onExit: (u) => (usage = u) } }),
+  });
   const seconds = (performance.now() - started) / 1000;
+  const exportUsage = usage as { peakRssKb: number; cpuMs: number } | null;
   const row = await db().export.findUniqueOrThrow({
     where: { id: exportId },
     select: { rowCount: true, scannedRows: true, bytes: true },
@@ -244,8 +266,11 @@ async function child(exportId: string) {
     scanned: row.scannedRows,
     seconds: Number(seconds.toFixed(2)),
     bytes: Number(row.bytes ?? 0),
-    rssBeforeMb: mb(rssBefore),
-    peakRssMb: mb(process.resourceUsage().maxRSS),
+    peakRssMb: exportUsage ? mb(exportUsage.peakRssKb) : mb(process.resourceUsage().maxRSS),
+    worker: { rssBeforeMb: mb(rssBefore), peakRssMb: mb(process.resourceUsage().maxRSS) },
+    exportProcess: exportUsage
+      ? { peakRssMb: mb(exportUsage.peakRssKb), cpuSeconds: Number((exportUsage.cpuMs / 1000).toFixed(2)) }
+      : null,
   };
   await disconnectDb();
   console.log(JSON.stringify(out));
@@ -322,6 +347,8 @@ async function main() {
         items: seeded.items,
         seed: seeded,
         batchSize,
+        exportIn: inProcess ? "worker process" : "forked export process",
+        loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
         copyFloor: {
           rows: seeded.items,
           seconds: Number(floor.seconds.toFixed(2)),
@@ -331,7 +358,7 @@ async function main() {
         formats,
         targets: { rowsPerSecond: TARGET_ROWS_PER_SECOND, peakRssMb: TARGET_PEAK_RSS_MB, items: targetItems },
         notes:
-          "rowsPerSecond counts lines written (DPO/TRL preference skip items without a correction; KTO writes two lines for corrected items); the target is judged on itemsPerSecond, items read and encoded per second. peakRssMb is the child process's maxRSS (node running the esbuild bundle, as in production), including the Prisma client.",
+          "rowsPerSecond counts lines written (DPO/TRL preference skip items without a correction; KTO writes two lines for corrected items); the target is judged on itemsPerSecond, items read and encoded per second. peakRssMb is the maxRSS of the process doing the export: the export process the worker forks (node running the esbuild bundle of workers/export-child.ts, as in production), or with BENCH_IN_PROCESS=1 the worker itself (including the Prisma client); worker.peakRssMb is the worker's own (Prisma client included), which the export no longer adds to.",
         pass,
         allPass: Object.values(pass).every(Boolean) && seeded.items >= targetItems,
       },

@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
-import { percentile, runLoad } from "./http-load";
+import { percentile } from "./http-load";
+import { rawRequest, runRawLoad, summarizeRaw } from "./raw-load";
 
 const UNLEASH_SERVER = "unleash-server@7.5.1";
 const UNLEASH_CLIENT = "unleash-client@6.12.1";
@@ -146,19 +147,10 @@ export async function benchUnleash(opts: { databaseUrl: string; seconds: number;
   try {
     await createFlags();
     await sleep(1_500); // its frontend API refreshes its own cache of flags
-    const makePath = () => `/api/frontend?userId=${randomUUID()}&appName=bench`;
-    const load = { url: `${BASE}/api/frontend`, headers: { authorization: FRONTEND }, concurrency: opts.concurrency, method: "GET" as const, makePath, makeBody: () => "" };
-    await runLoad({ ...load, seconds: 2 }); // warm-up
-    const r = await runLoad({ ...load, seconds: opts.seconds });
-    const frontend = {
-      concurrency: opts.concurrency,
-      requests: r.requests,
-      errors: r.errors,
-      statuses: r.statuses,
-      requestsPerSecond: Math.round(r.requests / r.seconds),
-      p50Ms: round2(percentile(r.latenciesMs, 50)),
-      p99Ms: round2(percentile(r.latenciesMs, 99)),
-    };
+    const url = new URL(`${BASE}/api/frontend`);
+    const requests = Array.from({ length: 2_000 }, () => rawRequest("GET", url, `/api/frontend?userId=${randomUUID()}&appName=bench`, { authorization: FRONTEND }));
+    await runRawLoad({ url: url.toString(), concurrency: opts.concurrency, seconds: 2, requests }); // warm-up
+    const frontend = { concurrency: opts.concurrency, ...summarizeRaw(await runRawLoad({ url: url.toString(), concurrency: opts.concurrency, seconds: opts.seconds, requests })) };
     const clients = Number(process.env.BENCH_UNLEASH_CLIENTS ?? 20);
     const fast = await sdkPropagation(clients, 5, 1_000);
     const standard = process.env.BENCH_UNLEASH_DEFAULT_POLLING === "0" ? null : await sdkPropagation(clients, 3, undefined);

@@ -6,7 +6,7 @@
 // Request/Response so that the lean HTTP layer (server.ts) serves it without
 // allocating either — these are the hottest paths Rampart has.
 import "server-only";
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { authenticateApiKey, requireScope } from "@/lib/api-keys/authenticate-api-key";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
 import { config } from "@/lib/config";
@@ -130,6 +130,24 @@ function evaluateOne(env: EnvironmentSnapshot, key: string, context: EvaluationC
   return { ok: true, key, value: r.value, variant: r.variant ?? "", reason: r.reason, metadata };
 }
 
+// A flag serves few distinct outcomes (a variant and a reason), so each
+// outcome's JSON is built once per flag version and reused by every request.
+const fragments = new WeakMap<object, Map<string, string>>();
+function fragmentOf(env: EnvironmentSnapshot, key: string, r: Evaluated): string {
+  const flag = env.snapshot.flags[key];
+  const cacheable = flag !== undefined && (!r.ok || r.metadata === metadataOf(flag));
+  const id = r.ok ? `${r.variant}\u0000${r.reason}` : `\u0001${r.errorCode}`;
+  let byOutcome = cacheable ? fragments.get(flag) : undefined;
+  const hit = byOutcome?.get(id);
+  if (hit) return hit;
+  const json = JSON.stringify(r.ok ? { key, value: r.value, reason: r.reason, variant: r.variant, metadata: r.metadata } : { key, errorCode: r.errorCode, errorDetails: r.errorDetails });
+  if (cacheable) {
+    if (!byOutcome) fragments.set(flag, (byOutcome = new Map()));
+    byOutcome.set(id, json);
+  }
+  return json;
+}
+
 /** The context's pseudonymous user ref, computed only when some user of the environment tripped a breaker. */
 async function userRefFor(env: EnvironmentSnapshot, projectId: string, context: EvaluationContext): Promise<string | null> {
   const tk = context.targetingKey;
@@ -172,14 +190,11 @@ export async function evaluateBulk(req: PlainRequest, origin: string): Promise<P
     if (!parsed.ok) return json(400, { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
     const env = await environmentFor(actor, req.header("x-rampart-environment"));
     const userRef = await userRefFor(env, actor.projectId, parsed.context);
-    const flags: unknown[] = [];
-    for (const key of env.sortedKeys) {
-      const r = evaluateOne(env, key, parsed.context, userRef);
-      flags.push(r.ok ? { key, value: r.value, reason: r.reason, variant: r.variant, metadata: r.metadata } : { key, errorCode: r.errorCode, errorDetails: r.errorDetails });
-    }
-    const flagsJson = JSON.stringify(flags);
+    const parts: string[] = [];
+    for (const key of env.sortedKeys) parts.push(fragmentOf(env, key, evaluateOne(env, key, parsed.context, userRef)));
+    const flagsJson = `[${parts.join(",")}]`;
     // The ETag covers what was evaluated, not the stream URL (whose token is fresh each time).
-    const etag = `"${createHash("sha1").update(env.revision).update(flagsJson).digest("base64url").slice(0, 22)}"`;
+    const etag = `"${hash("sha1", env.revision + flagsJson, "base64url").slice(0, 22)}"`;
     const headers = { etag, "cache-control": "private, no-cache" };
     if (etagMatches(req.header("if-none-match"), etag)) return { status: 304, headers, body: "" };
     const tk = parsed.context.targetingKey;
