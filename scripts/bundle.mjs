@@ -8,6 +8,8 @@ const serverOnlyShim = fileURLToPath(new URL("./shims/server-only.mjs", import.m
 const entries = {
   server: "server.ts",
   worker: "workers/main.ts",
+  // Forked by the worker for each export (lib/exports/run-export.ts); must sit beside worker.mjs.
+  "export-child": "workers/export-child.ts",
   migrate: "scripts/db/migrate.ts",
   seed: "prisma/seed.ts",
   "audit-verify": "scripts/audit-verify.ts",

@@ -145,6 +145,83 @@ describe("CSV", () => {
   });
 });
 
+describe("JSONL lines are put together piece by piece", () => {
+  // The bytes JSON.stringify gives for the whole line object: the encoders must match them exactly.
+  const asAssistant = (content: string) => [{ role: "assistant", content }];
+  const expected = (format: string, r: ExportRecord): string[] => {
+    const ideal = r.correctedResponse ?? (r.verdict === "BENIGN" ? r.response : null);
+    switch (format) {
+      case "OPENAI_CHAT":
+        return ideal === null ? [] : [JSON.stringify({ messages: [...r.messages, ...asAssistant(ideal)] })];
+      case "OPENAI_DPO":
+        return [
+          JSON.stringify({
+            input: { messages: r.messages },
+            preferred_output: asAssistant(r.correctedResponse!),
+            non_preferred_output: asAssistant(r.response),
+          }),
+        ];
+      case "TRL_PREFERENCE":
+        return [
+          JSON.stringify({
+            prompt: r.messages,
+            chosen: asAssistant(r.correctedResponse!),
+            rejected: asAssistant(r.response),
+          }),
+        ];
+      case "TRL_KTO":
+        return [
+          JSON.stringify({ prompt: r.messages, completion: asAssistant(r.response), label: r.verdict === "BENIGN" }),
+          ...(r.correctedResponse && r.correctedResponse.trim() !== r.response.trim()
+            ? [JSON.stringify({ prompt: r.messages, completion: asAssistant(r.correctedResponse), label: true })]
+            : []),
+        ];
+      default:
+        return [
+          JSON.stringify({
+            id: r.requestId,
+            text: r.response,
+            prompt: r.messages,
+            verdict: r.verdict,
+            hazard_categories: r.hazardCategories,
+            severity: r.severity,
+          }),
+        ];
+    }
+  };
+  const awkward = 'quotes " and \\ backslashes, \n\r\t\u0001\u001f\u007f controls, “curly” → ünïcödé 😀 \u2028';
+  const records: ExportRecord[] = [
+    base,
+    benign,
+    {
+      ...base,
+      requestId: `req-${awkward}`,
+      messages: [
+        { name: "jo", role: "user", content: awkward },
+        { role: "system", content: "" },
+      ],
+      response: awkward,
+      correctedResponse: `${awkward} (fixed)`,
+      hazardCategories: ["S1", awkward],
+    },
+    { ...benign, messages: [] },
+    { ...base, messages: [], correctedResponse: "" },
+  ];
+  for (const format of ["OPENAI_CHAT", "OPENAI_DPO", "TRL_PREFERENCE", "TRL_KTO", "CLASSIFIER"] as const)
+    it(`${format}: the same bytes as stringifying the line object`, () => {
+      for (const r of records) {
+        const encoded = encodeRecord(format, r);
+        if (typeof encoded === "string") continue;
+        expect(encoded.text).toBe(
+          expected(format, r)
+            .map((l) => `${l}\n`)
+            .join(""),
+        );
+        expect(encoded.rows).toBe(expected(format, r).length);
+      }
+    });
+});
+
 describe("promptMessages", () => {
   it("takes messages already in chat shape as they are, and normalises any other shape", () => {
     const plain = [

@@ -70,8 +70,6 @@ function isPlainMessage(m: unknown): boolean {
   return true;
 }
 
-const assistant = (content: string) => [{ role: "assistant", content }];
-
 /** The response to train towards: the correction, or the output itself when it was judged fine. */
 function idealResponse(r: ExportRecord): string | null {
   if (r.correctedResponse) return r.correctedResponse;
@@ -109,6 +107,14 @@ export function fileHeader(format: ExportFormat): string {
 export type Encoded = { text: string; rows: number };
 const one = (text: string): Encoded => ({ text, rows: 1 });
 
+// The JSONL lines are put together from JSON.stringify of their parts: the
+// same bytes as stringifying the whole object (keys in the order written
+// here, no whitespace), without building an object per line, and with the
+// conversation encoded once per record even when it goes into two lines.
+const json = JSON.stringify;
+/** An assistant turn as a one-message conversation: `[{"role":"assistant","content":…}]`. */
+const assistantJson = (content: string) => `[{"role":"assistant","content":${json(content)}}]`;
+
 /**
  * The text a record adds to a file of the format (complete lines, `rows` of
  * them), or why it adds none.
@@ -118,45 +124,39 @@ export function encodeRecord(format: ExportFormat, r: ExportRecord): Encoded | S
     case "OPENAI_CHAT": {
       const ideal = idealResponse(r);
       if (ideal === null) return "no_ideal_response";
-      return one(`${JSON.stringify({ messages: [...r.messages, ...assistant(ideal)] })}\n`);
+      // The conversation with the assistant's turn appended: `[…messages,{…}]`.
+      const messages = json(r.messages);
+      const turn = `{"role":"assistant","content":${json(ideal)}}`;
+      const all = messages === "[]" ? `[${turn}]` : `${messages.slice(0, -1)},${turn}]`;
+      return one(`{"messages":${all}}\n`);
     }
     case "OPENAI_DPO": {
       const pair = preferencePair(r);
       if (typeof pair === "string") return pair;
       return one(
-        `${JSON.stringify({
-          input: { messages: r.messages },
-          preferred_output: assistant(pair.chosen),
-          non_preferred_output: assistant(pair.rejected),
-        })}\n`,
+        `{"input":{"messages":${json(r.messages)}},"preferred_output":${assistantJson(pair.chosen)},"non_preferred_output":${assistantJson(pair.rejected)}}\n`,
       );
     }
     case "TRL_PREFERENCE": {
       const pair = preferencePair(r);
       if (typeof pair === "string") return pair;
       return one(
-        `${JSON.stringify({ prompt: r.messages, chosen: assistant(pair.chosen), rejected: assistant(pair.rejected) })}\n`,
+        `{"prompt":${json(r.messages)},"chosen":${assistantJson(pair.chosen)},"rejected":${assistantJson(pair.rejected)}}\n`,
       );
     }
     case "TRL_KTO": {
       // The output as judged; a correction is one more, desirable, completion.
-      const judged = `${JSON.stringify({ prompt: r.messages, completion: assistant(r.response), label: r.verdict === "BENIGN" })}\n`;
+      const prompt = json(r.messages);
+      const judged = `{"prompt":${prompt},"completion":${assistantJson(r.response)},"label":${r.verdict === "BENIGN"}}\n`;
       if (!r.correctedResponse || r.correctedResponse.trim() === r.response.trim()) return one(judged);
       return {
-        text: `${judged}${JSON.stringify({ prompt: r.messages, completion: assistant(r.correctedResponse), label: true })}\n`,
+        text: `${judged}{"prompt":${prompt},"completion":${assistantJson(r.correctedResponse)},"label":true}\n`,
         rows: 2,
       };
     }
     case "CLASSIFIER":
       return one(
-        `${JSON.stringify({
-          id: r.requestId,
-          text: r.response,
-          prompt: r.messages,
-          verdict: r.verdict,
-          hazard_categories: r.hazardCategories,
-          severity: r.severity,
-        })}\n`,
+        `{"id":${json(r.requestId)},"text":${json(r.response)},"prompt":${json(r.messages)},"verdict":${json(r.verdict)},"hazard_categories":${json(r.hazardCategories)},"severity":${json(r.severity)}}\n`,
       );
     case "CSV":
       return one(

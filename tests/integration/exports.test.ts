@@ -449,6 +449,66 @@ describe("manifest and download", () => {
   });
 });
 
+describe("in the worker's export process", () => {
+  // As the worker runs it under tsx in development: the child entry forked with tsx's loader.
+  const child = (onExit?: (u: { peakRssKb: number } | null) => void) => ({
+    entry: path.resolve("workers/export-child.ts"),
+    execArgv: ["--conditions=react-server", "--import", "tsx"],
+    onExit,
+  });
+
+  it("writes the same file as the worker itself would, reporting progress and its memory", async () => {
+    for (const input of [
+      { format: "CSV", filter: {} },
+      { format: "TRL_KTO", filter: { agreement: "any" } },
+      { format: "OPENAI_CHAT", filter: { verdicts: ["HARMFUL"] }, includePii: true },
+    ] satisfies CreateExportInput[]) {
+      const inProcess = await exportOf(input, admin);
+      const { id } = await createExport(admin, projectId, input);
+      let usage: { peakRssKb: number } | null = null;
+      const progress: number[] = [];
+      const result = await runExport(id, {
+        child: child((u) => (usage = u)),
+        onProgress: (p) => void progress.push(p.scanned),
+      });
+      expect(result).toEqual({ status: "SUCCEEDED", rows: inProcess.row.rowCount });
+      const row = await db().export.findUniqueOrThrow({ where: { id } });
+      expect(row).toMatchObject({
+        sha256: inProcess.row.sha256,
+        bytes: inProcess.row.bytes,
+        totalRows: row.scannedRows,
+      });
+      expect(readFileSync(path.join(exportDir, row.filePath!)).equals(inProcess.file)).toBe(true);
+      expect((row.manifest as { skipped: unknown }).skipped).toEqual(inProcess.manifest.skipped);
+      expect(progress.length).toBeGreaterThan(0);
+      expect(usage).toMatchObject({ peakRssKb: expect.any(Number) });
+    }
+  });
+
+  it("is cancelled like an export in the worker, leaving no file", async () => {
+    const { id } = await createExport(lead, projectId, { format: "CLASSIFIER", filter: {} });
+    let progressSeen = 0;
+    const result = await runExport(id, {
+      batchSize: 2,
+      child: child(),
+      onProgress: async () => {
+        progressSeen++;
+        if (progressSeen === 1) await cancelExport(lead, projectId, id);
+      },
+    });
+    expect(result.status).toBe("CANCELLED");
+    expect(readdirSync(exportDir).filter((f) => f.includes(id))).toEqual([]);
+    expect(await db().export.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "CANCELLED", sha256: null });
+  });
+
+  it("fails the export when the export process cannot run", async () => {
+    const { id } = await createExport(lead, projectId, { format: "CSV", filter: {} });
+    const result = await runExport(id, { child: { entry: path.resolve("workers/no-such-child.mjs") } });
+    expect(result).toMatchObject({ status: "FAILED", error: expect.stringContaining("export process") });
+    expect(readdirSync(exportDir).filter((f) => f.includes(id))).toEqual([]);
+  });
+});
+
 describe("who may export", () => {
   it("a viewer can neither create nor list exports; another project's admin cannot even find them", async () => {
     await expect(createExport(viewer, projectId, { format: "CSV", filter: {} })).rejects.toMatchObject({
