@@ -1,6 +1,7 @@
 // Resolves a bearer API key to an actor. Unknown, malformed and revoked keys
 // are indistinguishable to the caller (all UNAUTHENTICATED).
 import "server-only";
+import { timingSafeEqual } from "node:crypto";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
@@ -10,7 +11,10 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** Verified keys are remembered briefly; revocation clears them at once in this process. */
 const CACHE_MS = 2_000;
 
-type Cached = { actor: ApiKeyActor; hash: Uint8Array; at: number };
+// The presented key is kept (in memory, for CACHE_MS) so that a repeat is
+// checked by a constant-time comparison instead of a SHA-256 per request —
+// a fifth of the CPU of a flag evaluation request.
+type Cached = { actor: ApiKeyActor; token: Buffer; at: number };
 // On globalThis: Next's server bundle and the lean HTTP layer are separate
 // module copies in one process, and must share one cache (and its invalidation).
 const globalForKeys = globalThis as unknown as { rampartApiKeyCache?: Map<string, Cached> };
@@ -25,7 +29,10 @@ export async function authenticateApiKey(authorization: string | null): Promise<
   const parsed = token ? parseApiKey(token) : null;
   if (!token || !parsed) throw new AppError("UNAUTHENTICATED", "Missing or malformed API key");
   const hit = cache.get(parsed.prefix);
-  if (hit && Date.now() - hit.at < CACHE_MS && apiKeyMatches(token, hit.hash)) return hit.actor;
+  if (hit && Date.now() - hit.at < CACHE_MS) {
+    const presented = Buffer.from(token);
+    if (presented.length === hit.token.length && timingSafeEqual(presented, hit.token)) return hit.actor;
+  }
   const key = await db().apiKey.findUnique({
     where: { prefix: parsed.prefix },
     select: {
@@ -58,7 +65,7 @@ export async function authenticateApiKey(authorization: string | null): Promise<
     scopes: key.scopes.map(scopeName),
     rateLimitPerSecond: key.rateLimitPerSecond,
   };
-  cache.set(parsed.prefix, { actor, hash: key.hash, at: now });
+  cache.set(parsed.prefix, { actor, token: Buffer.from(token), at: now });
   return actor;
 }
 

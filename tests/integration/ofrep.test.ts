@@ -170,6 +170,9 @@ describe("OFREP through the official OpenFeature SDK", () => {
   it("refuses a wrong key, a key without flags:read, and malformed bodies with clear 4xx", async () => {
     const eventsOnly = (await createApiKey(admin, projectId, { name: "ingest only", scopes: ["events:write"] })).key;
     expect((await bulk({}, {}, "rmp_nope")).status).toBe(401);
+    // The right prefix with a wrong secret, while the real key is cached from earlier requests.
+    const forged = key.slice(0, -4) + (key.endsWith("AAAA") ? "BBBB" : "AAAA");
+    expect((await bulk({}, {}, forged)).status).toBe(401);
     expect((await bulk({}, {}, eventsOnly)).status).toBe(403);
     const bad = await fetch(`${base}/ofrep/v1/evaluate/flags/${flags.release}`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: "{not json" });
     expect(bad.status).toBe(400);
