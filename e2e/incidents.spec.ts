@@ -261,3 +261,25 @@ test("an admin adds a webhook endpoint, sees its secret once, and retries a dead
   await expect(endpoint).toHaveCount(0);
   await expect(dead).toHaveCount(0);
 });
+
+test("a lead opens an incident from a triage item: the item is linked both ways", async ({ page }) => {
+  await signIn(page, "lead");
+  const requestId = `demo-${PROJECT}-sample`;
+  await page.goto(`/p/${PROJECT}/queue?q=${requestId}`);
+  await page.getByRole("link", { name: requestId, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(requestId);
+  const itemUrl = page.url();
+
+  const panel = page.getByRole("region", { name: "Open an incident" });
+  await expect(panel).toHaveAttribute("data-hydrated", "");
+  await panel.getByRole("button", { name: "New incident" }).click();
+  await expect(panel.getByLabel("Title")).toHaveValue(`Harm seen in triage item ${requestId}`);
+  await panel.getByRole("button", { name: "Open incident" }).click();
+  await expect(page).toHaveURL(INCIDENT_URL, { timeout: 30_000 });
+  const number = Number(/INC-(\d+)/.exec((await page.getByRole("heading", { level: 1 }).textContent()) ?? "")?.[1]);
+  await expect(timelineEntry(page, "triage_link")).toContainText("Opened from a triage item");
+
+  await page.goto(itemUrl);
+  await expect(page.getByTestId("item-incident")).toContainText(`INC-${number}`);
+  await expect(page.getByRole("region", { name: "Open an incident" })).toHaveCount(0);
+});

@@ -22,10 +22,13 @@ export function OpenIncidentPanel({
   projectId,
   slug,
   flags,
+  fromItem,
 }: {
   projectId: string;
   slug: string;
   flags: FlagChoice[];
+  /** Opened from a triage item: the item is linked, and title and severity start from it. */
+  fromItem?: { id: string; title: string; severity: string };
 }) {
   const [open, setOpen] = useState(false);
   const [state, dispatch] = useActionState(openIncidentAction.bind(null, projectId, slug), idleResult as ActionResult);
@@ -51,7 +54,9 @@ export function OpenIncidentPanel({
             Open an incident
           </h2>
           <p className="mt-1 text-sm text-slate-600">
-            For harm you know of that no rollback rule has caught. Webhooks hear of it at once.
+            {fromItem
+              ? "This item shows harm that needs an incident: it is linked to the new incident's timeline. Webhooks hear of it at once."
+              : "For harm you know of that no rollback rule has caught. Webhooks hear of it at once."}
           </p>
         </div>
         <button
@@ -66,12 +71,14 @@ export function OpenIncidentPanel({
       </div>
       <div id={panelId} hidden={!open} className="mt-4">
         <ActionForm dispatch={dispatch} state={state} resetOnSuccess={false} className="max-w-3xl space-y-4">
+          {fromItem ? <input type="hidden" name="triageItemId" value={fromItem.id} /> : null}
           <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
             <div className="sm:col-span-2">
               <Field label="Title" name="incident-title" error={errors.title}>
                 <input
                   id="incident-title"
                   name="title"
+                  defaultValue={fromItem?.title}
                   required
                   maxLength={200}
                   autoComplete="off"
@@ -84,7 +91,7 @@ export function OpenIncidentPanel({
               <select
                 id="incident-severity"
                 name="severity"
-                defaultValue="SEV2"
+                defaultValue={fromItem?.severity ?? "SEV2"}
                 className={inputClass}
                 {...described("incident-severity", "severity")}
               >

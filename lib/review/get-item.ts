@@ -53,6 +53,7 @@ export async function getItem(actor: Actor, projectId: string, itemId: string) {
     where: { id: itemId, projectId },
     include: {
       claimedBy: { select: { name: true, email: true } },
+      incident: { select: { id: true, number: true, title: true, status: true } },
       labels: {
         orderBy: { createdAt: "asc" },
         select: {
@@ -152,6 +153,7 @@ export async function getItem(actor: Actor, projectId: string, itemId: string) {
       version: item.version,
       claimedById: item.claimedById,
       claimedBy: item.claimedBy,
+      incident: item.incident,
       leaseExpiresAt: item.leaseExpiresAt,
       createdAt: item.createdAt,
       firstTriageDueAt: item.firstTriageDueAt,

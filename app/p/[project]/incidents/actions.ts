@@ -39,6 +39,7 @@ export async function openIncidentAction(
       severity: str(form, "severity") as OpenIncidentInput["severity"],
       summary: optional(form, "summary"),
       flagId: optional(form, "flagId"),
+      triageItemId: optional(form, "triageItemId"),
     });
     return done(`Opened INC-${incident.number}.`, { id: incident.id });
   });

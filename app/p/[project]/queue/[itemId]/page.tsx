@@ -21,6 +21,7 @@ import { BreakPreference, BreakReminder } from "@/components/review/break-remind
 import { getBreakReminder } from "@/lib/review/get-break-reminder";
 import { findFlagsByKeys } from "@/lib/flags/find-flags-by-keys";
 import { MitigatePanel } from "@/components/review/mitigate-panel";
+import { OpenIncidentPanel } from "@/components/incidents/open-incident-form";
 import { hazardCategories, labelVerdicts } from "@/lib/review/label-schemas";
 import type { Role } from "@/lib/auth/permissions";
 
@@ -369,6 +370,24 @@ export default async function ItemPage({ params }: { params: Promise<{ project: 
                 defaultReason={`Harm seen in triage item ${item.requestId}`}
               />
             </Section>
+          ) : null}
+          {item.incident ? (
+            <Section title="Incident" id="incident">
+              <p className="text-sm" data-testid="item-incident">
+                Part of{" "}
+                <Link href={`/p/${slug}/incidents/${item.incident.id}`} className="font-medium text-brand-700 underline">
+                  INC-{item.incident.number}
+                </Link>{" "}
+                ({item.incident.status.toLowerCase()}): {item.incident.title}
+              </p>
+            </Section>
+          ) : can(role, "incident:manage") ? (
+            <OpenIncidentPanel
+              projectId={project.id}
+              slug={slug}
+              flags={(mitigation?.flags ?? []).map((f) => ({ id: f.id, key: f.key, environmentKey: mitigation!.environment.key }))}
+              fromItem={{ id: item.id, title: `Harm seen in triage item ${item.requestId}`.slice(0, 200), severity: item.severity }}
+            />
           ) : null}
           {ctx.labels.length ? (
             <Section title="Labels" id="labels">
