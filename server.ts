@@ -11,7 +11,8 @@ import { leanRoutes } from "@/lib/http/public-api";
 import { errorResponse } from "@/lib/http/responses";
 import { handleOfrepNode } from "@/lib/http/ofrep-node";
 import { streamHub } from "@/lib/flags/delivery/sse";
-import { CORS_HEADERS, isCorsPath, PREFLIGHT_HEADERS } from "@/lib/http/cors";
+import { handleCors } from "@/lib/http/cors";
+import { readNodeBody } from "@/lib/http/read-node-body";
 
 loadConfigOrExit();
 const port = Number(process.env.PORT ?? 3000);
@@ -23,20 +24,6 @@ const handle = app.getRequestHandler();
 /** Largest body the lean layer buffers; handlers apply their own, smaller limits. */
 const MAX_BODY = 1024 * 1024 + 1;
 
-/** Buffers the body (at most MAX_BODY bytes: enough for a handler to see it is too large). */
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      if (size >= MAX_BODY) return;
-      size += c.length;
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).subarray(0, MAX_BODY)));
-    req.on("error", reject);
-  });
-}
 
 async function toRequest(req: IncomingMessage): Promise<Request> {
   const headers = new Headers();
@@ -48,7 +35,7 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
   return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
     method: req.method,
     headers,
-    body: hasBody ? new Uint8Array(await readBody(req)) : undefined,
+    body: hasBody ? new Uint8Array(await readNodeBody(req, MAX_BODY)) : undefined,
   });
 }
 
@@ -62,17 +49,10 @@ async function send(res: ServerResponse, response: Response) {
 await app.prepare();
 
 const server = createServer((req, res) => {
+  const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+  if (handleCors(req, res, path)) return;
   // Flag evaluation and its push stream never go through Next (OFREP has no Next route).
   if (handleOfrepNode(req, res)) return;
-  const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
-  if (isCorsPath(path)) {
-    if (req.method === "OPTIONS") {
-      res.writeHead(204, PREFLIGHT_HEADERS);
-      res.end();
-      return;
-    }
-    for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
-  }
   const route = lean ? leanRoutes[`${req.method} ${path}`] : undefined;
   if (!route) {
     void handle(req, res);

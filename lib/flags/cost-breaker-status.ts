@@ -7,6 +7,7 @@ import { notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor-types";
 import { requireFlagAccess, requireUuid } from "@/lib/flags/flag-access";
 import { tripsForFlag } from "@/lib/flags/delivery/cost-breaker";
+import { HOUR_MS, hourOf } from "@/lib/flags/delivery/cost-breaker-keys";
 
 export type CostBreakerStatus = {
   /** Currency units per user per hour; null when the flag has no ceiling. */
@@ -23,10 +24,9 @@ export async function getCostBreakerStatus(actor: Actor, projectId: string, flag
   const flag = await db().flag.findFirst({ where: { id: flagId, projectId, archivedAt: null }, select: { key: true, environmentId: true, costCeilingMicros: true } });
   if (!flag) throw notFound("Flag not found");
   const trips = await tripsForFlag(flag.environmentId, flag.key).catch(() => null);
-  const hourEnd = new Date(Math.ceil((Date.now() + 1) / 3_600_000) * 3_600_000);
   return {
     usdPerUserHour: flag.costCeilingMicros === null ? null : Number(flag.costCeilingMicros) / 1e6,
     trippedUsers: trips?.users ?? null,
-    resetsAt: trips?.until ?? hourEnd,
+    resetsAt: new Date((hourOf(Date.now()) + 1) * HOUR_MS),
   };
 }

@@ -5,23 +5,10 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { OFREP_PREFIX, routeOfrep, STREAM_PATH, type PlainRequest } from "@/lib/flags/delivery/ofrep";
 import { handleStream } from "@/lib/flags/delivery/sse";
-import { CORS_HEADERS, PREFLIGHT_HEADERS } from "@/lib/http/cors";
+import { readNodeBody } from "@/lib/http/read-node-body";
 
+/** Enough for the handler to see that a body is over its 64 KiB limit. */
 const MAX_BODY = 64 * 1024 + 1;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      if (size >= MAX_BODY) return; // keep draining, stop buffering: the handler sees it is too large
-      size += c.length;
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function plainRequest(req: IncomingMessage, url: string, body: Buffer): PlainRequest {
   const q = url.indexOf("?");
@@ -44,21 +31,15 @@ function originOf(req: IncomingMessage): string {
   return `${proto}://${String(host).split(",")[0]!.trim()}`;
 }
 
-/** Handles the request if it is OFREP's; returns false (untouched) otherwise. */
+/** Handles the request if it is OFREP's; returns false (untouched) otherwise. CORS is the caller's (lib/http/cors.ts). */
 export function handleOfrepNode(req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url ?? "/";
   if (!url.startsWith(OFREP_PREFIX)) return false;
-  if (req.method === "OPTIONS") {
-    res.writeHead(204, PREFLIGHT_HEADERS);
-    res.end();
-    return true;
-  }
-  for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
   if (url === STREAM_PATH || url.startsWith(`${STREAM_PATH}?`)) {
     handleStream(req, res, plainRequest(req, url, Buffer.alloc(0))).catch(() => res.destroy());
     return true;
   }
-  readBody(req)
+  readNodeBody(req, MAX_BODY)
     .then((body) => routeOfrep(plainRequest(req, url, body), originOf(req))!)
     .then((out) => {
       res.writeHead(out.status, { ...out.headers, "x-content-type-options": "nosniff", "content-length": Buffer.byteLength(out.body) });

@@ -1,20 +1,23 @@
 // Maps errors to HTTP in one place: AppError codes to their status, zod
 // failures to 400 with the field named, anything else to a 500 without details.
 import { ZodError } from "zod";
-import { isAppError } from "@/lib/errors";
+import { isAppError, type AppError } from "@/lib/errors";
 
 export function jsonError(status: number, code: string, message: string, details?: unknown, headers?: HeadersInit) {
   return Response.json({ error: { code, message, ...(details ? { details } : {}) } }, { status, headers });
 }
 
+/** The headers an error answer carries: a Bearer challenge for 401, Retry-After when the error says when. */
+export function errorHeaders(err: AppError): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (err.code === "UNAUTHENTICATED") headers["www-authenticate"] = "Bearer";
+  const retry = err.details?.retryAfterSeconds;
+  if (typeof retry === "number") headers["retry-after"] = String(Math.ceil(retry));
+  return headers;
+}
+
 export function errorResponse(err: unknown): Response {
-  if (isAppError(err)) {
-    const headers: Record<string, string> = {};
-    if (err.code === "UNAUTHENTICATED") headers["WWW-Authenticate"] = "Bearer";
-    const retry = err.details?.retryAfterSeconds;
-    if (typeof retry === "number") headers["Retry-After"] = String(Math.ceil(retry));
-    return jsonError(err.status, err.code, err.message, err.details, headers);
-  }
+  if (isAppError(err)) return jsonError(err.status, err.code, err.message, err.details, errorHeaders(err));
   if (err instanceof ZodError) {
     return jsonError(
       400,

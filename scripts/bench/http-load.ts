@@ -11,21 +11,16 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function post(agent: http.Agent, url: URL, body: string, headers: Record<string, string>): Promise<number> {
-  return request(agent, url, url.pathname, "POST", body, headers);
-}
-
-function request(agent: http.Agent, url: URL, path: string, method: "GET" | "POST", body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const bodyHeaders = method === "POST" ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } : {};
     const req = http.request(
-      { agent, host: url.hostname, port: url.port, path, method, headers: { ...headers, ...bodyHeaders } },
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
       },
     );
     req.on("error", reject);
-    req.end(method === "POST" ? body : undefined);
+    req.end(body);
   });
 }
 
@@ -37,9 +32,6 @@ export async function runLoad(opts: {
   seconds: number;
   maxRequests?: number;
   makeBody: () => string;
-  /** GET instead of POST; makePath gives each request's path and query. */
-  method?: "GET" | "POST";
-  makePath?: () => string;
 }): Promise<LoadResult> {
   const url = new URL(opts.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
@@ -57,7 +49,7 @@ export async function runLoad(opts: {
         const body = opts.makeBody();
         const t = performance.now();
         try {
-          const status = await request(agent, url, opts.makePath?.() ?? url.pathname, opts.method ?? "POST", body, opts.headers);
+          const status = await post(agent, url, body, opts.headers);
           statuses[status] = (statuses[status] ?? 0) + 1;
           if (status >= 400) errors++;
         } catch {

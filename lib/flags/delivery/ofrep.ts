@@ -16,6 +16,7 @@ import { pseudonymize } from "@/lib/privacy/pseudonym";
 import { snapshotStore, type EnvironmentSnapshot } from "@/lib/flags/delivery/snapshot-store";
 import { signStreamToken } from "@/lib/flags/delivery/stream-token";
 import { takeLocalToken } from "@/lib/http/local-rate-limit";
+import { errorHeaders } from "@/lib/http/responses";
 
 export type PlainRequest = {
   method: string;
@@ -157,11 +158,7 @@ async function userRefFor(env: EnvironmentSnapshot, projectId: string, context: 
 
 function errorBody(err: unknown): PlainResponse {
   if (isAppError(err)) {
-    const headers: Record<string, string> = {};
-    if (err.code === "UNAUTHENTICATED") headers["www-authenticate"] = "Bearer";
-    const retry = err.details?.retryAfterSeconds;
-    if (typeof retry === "number") headers["retry-after"] = String(Math.ceil(retry));
-    return json(err.status, { errorCode: err.code === "BAD_REQUEST" ? "GENERAL" : err.code, errorDetails: err.message }, headers);
+    return json(err.status, { errorCode: err.code === "BAD_REQUEST" ? "GENERAL" : err.code, errorDetails: err.message }, errorHeaders(err));
   }
   console.error("[ofrep] unhandled error", err);
   return json(500, { errorDetails: "Something went wrong on our side" });

@@ -25,7 +25,7 @@ import { createRedis, redis } from "@/lib/redis";
 import type { FlagStreamMessage } from "@/lib/flags/change-stream";
 import type { EvaluationSnapshot } from "@/lib/flags/evaluate";
 import { loadEnvironment, loadProjectEnvironments, type DeliveryFlag } from "@/lib/flags/delivery/load-snapshot";
-import { currentTrips, tripKey } from "@/lib/flags/delivery/cost-breaker-keys";
+import { currentTrips } from "@/lib/flags/delivery/cost-breaker-keys";
 
 const CHANNEL_PATTERN = "rampart:flags:*";
 const RELOAD_DEBOUNCE_MS = 150;
@@ -292,4 +292,3 @@ export function closeSnapshotStore(): void {
   globalForStore.rampartSnapshotStore = undefined;
 }
 
-export { tripKey };

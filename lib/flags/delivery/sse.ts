@@ -16,6 +16,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { db } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
+import { errorHeaders } from "@/lib/http/responses";
 import { snapshotStore, type StoreEvent } from "@/lib/flags/delivery/snapshot-store";
 import { verifyStreamToken } from "@/lib/flags/delivery/stream-token";
 import { authenticateFlagsRead, environmentFor, type PlainRequest } from "@/lib/flags/delivery/ofrep";
@@ -128,7 +129,7 @@ export async function handleStream(req: IncomingMessage, res: ServerResponse, pl
       environmentId = (await environmentFor(actor, plain.header("x-rampart-environment"))).environmentId;
     }
   } catch (err) {
-    if (isAppError(err)) return fail(res, err.status, err.message, err.code === "UNAUTHENTICATED" ? { "www-authenticate": "Bearer" } : {});
+    if (isAppError(err)) return fail(res, err.status, err.message, errorHeaders(err));
     console.error("[ofrep] stream error", err);
     return fail(res, 500, "Something went wrong on our side");
   }

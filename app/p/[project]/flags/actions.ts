@@ -175,38 +175,40 @@ export async function changeFlagAction(projectId: string, flagId: string, form: 
   });
 }
 
-export async function killFlagAction(projectId: string, flagId: string, form: FormData): Promise<ActionResult> {
-  return runAction(async () => {
-    const actor = await requireSessionActor();
-    const flag = await getFlag(actor, projectId, flagId);
-    const { results } = await killFlag(actor, projectId, {
-      flagKey: flag.key,
-      environmentId: flag.environment.id,
-      reason: str(form, "reason"),
-      ticketUrl: optional(form, "ticketUrl"),
+type FlagDetailOf = Awaited<ReturnType<typeof getFlag>>;
+
+/** Kill and cut share everything but the service and the sentence: both narrow one flag in its environment. */
+function mitigationAction(
+  service: typeof killFlag | typeof cutRollout,
+  applied: (flag: FlagDetailOf, r: ChangeResult) => string,
+): (projectId: string, flagId: string, form: FormData) => Promise<ActionResult> {
+  return (projectId, flagId, form) =>
+    runAction(async () => {
+      const actor = await requireSessionActor();
+      const flag = await getFlag(actor, projectId, flagId);
+      const { results } = await service(actor, projectId, {
+        flagKey: flag.key,
+        environmentId: flag.environment.id,
+        reason: str(form, "reason"),
+        ticketUrl: optional(form, "ticketUrl"),
+      });
+      const r = results[0]!;
+      return done(changeMessage(r, applied(flag, r)));
     });
-    const r = results[0]!;
-    return done(
-      changeMessage(r, `${flag.key} is killed in ${flag.environment.key} and serves its fallback to everyone`),
-    );
-  });
+}
+
+const killFlagMitigation = mitigationAction(killFlag, (flag) => `${flag.key} is killed in ${flag.environment.key} and serves its fallback to everyone`);
+const cutRolloutMitigation = mitigationAction(
+  cutRollout,
+  (flag, r) => `${flag.key} is cut from ${percentOf(flag.config.rolloutBps)} to ${percentOf(r.exposureBps)}`,
+);
+
+export async function killFlagAction(projectId: string, flagId: string, form: FormData): Promise<ActionResult> {
+  return killFlagMitigation(projectId, flagId, form);
 }
 
 export async function cutRolloutAction(projectId: string, flagId: string, form: FormData): Promise<ActionResult> {
-  return runAction(async () => {
-    const actor = await requireSessionActor();
-    const flag = await getFlag(actor, projectId, flagId);
-    const { results } = await cutRollout(actor, projectId, {
-      flagKey: flag.key,
-      environmentId: flag.environment.id,
-      reason: str(form, "reason"),
-      ticketUrl: optional(form, "ticketUrl"),
-    });
-    const r = results[0]!;
-    return done(
-      changeMessage(r, `${flag.key} is cut from ${percentOf(flag.config.rolloutBps)} to ${percentOf(r.exposureBps)}`),
-    );
-  });
+  return cutRolloutMitigation(projectId, flagId, form);
 }
 
 export async function revertFlagAction(
