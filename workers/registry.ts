@@ -11,6 +11,7 @@ import { processNotificationEvent } from "@/workers/processors/notifications";
 import { processEvaluateRules, processRollbackTick } from "@/workers/processors/rollback";
 import { processRequeueWebhooks, processWebhookDelivery } from "@/workers/processors/webhooks";
 import { processRunExport } from "@/workers/processors/exports";
+import { processRollup } from "@/workers/processors/metrics";
 
 export type Processor = (job: Job) => Promise<unknown>;
 
@@ -34,6 +35,8 @@ export const registrations: Registration[] = [
   { queue: "webhooks", concurrency: 8, handlers: { deliver: processWebhookDelivery, requeue: processRequeueWebhooks } },
   // Long, I/O-bound streams: one at a time per process keeps memory flat and the database unhurried.
   { queue: "exports", concurrency: 1, handlers: { run: processRunExport } },
+  // Passes take an advisory lock, so more would only wait.
+  { queue: "metrics", concurrency: 1, handlers: { rollup: processRollup } },
   {
     queue: "maintenance",
     concurrency: 1,

@@ -17,6 +17,7 @@ export const schedules: { id: string; queue: QueueKey; job: string; everyMs: num
   { id: "recompute-quality", queue: "maintenance", job: "recompute-quality", everyMs: 5 * 60_000 },
   // Rules are evaluated at least this often even without hot signals (latency, cost, windows sliding on).
   { id: "rollback-tick", queue: "rollback", job: "tick", everyMs: 5_000 },
+  { id: "metrics-rollup", queue: "metrics", job: "rollup", everyMs: 5_000 },
   { id: "webhooks-requeue", queue: "webhooks", job: "requeue", everyMs: 60_000 },
 ];
 

@@ -7,6 +7,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { wilson } from "@/lib/quality/wilson";
+import { suggestThreshold, type Scored } from "@/lib/quality/suggest-threshold";
 
 type Counter = { flaggedLabeled: number; flaggedConfirmed: number; sampledHarmful: number };
 const ANY = "*";
@@ -22,7 +23,7 @@ export async function recomputeClassifierQuality(projectId: string) {
   const verdicts = labeled.length
     ? await db().verdict.findMany({
         where: { projectId, requestId: { in: labeled.map((l) => l.requestId) } },
-        select: { requestId: true, classifier: true, decision: true, categories: true },
+        select: { requestId: true, classifier: true, decision: true, categories: true, scores: true },
       })
     : [];
   const byRequest = new Map<string, typeof verdicts>();
@@ -37,18 +38,36 @@ export async function recomputeClassifierQuality(projectId: string) {
     f(c);
   };
 
+  // classifier → category → (score, labeled harmful) for the threshold suggestion
+  const scored = new Map<string, Scored[]>();
+  const addScored = (classifier: string, category: string, s: Scored) => {
+    const key = `${classifier}\u0000${category}`;
+    const list = scored.get(key);
+    if (list) list.push(s);
+    else scored.set(key, [s]);
+  };
+
   for (const item of labeled) {
     const harmful = item.verdict === "HARMFUL" || item.verdict === "PRIVACY";
-    const perClassifier = new Map<string, { flagged: boolean; categories: Set<string> }>();
+    const perClassifier = new Map<string, { flagged: boolean; categories: Set<string>; scores: Map<string, number> }>();
     for (const v of byRequest.get(item.requestId) ?? []) {
-      const e = perClassifier.get(v.classifier) ?? { flagged: false, categories: new Set<string>() };
+      const e = perClassifier.get(v.classifier) ?? { flagged: false, categories: new Set<string>(), scores: new Map<string, number>() };
       if (v.decision !== "PASS") {
         e.flagged = true;
         for (const c of v.categories) e.categories.add(c);
       }
+      for (const [category, score] of Object.entries((v.scores ?? {}) as Record<string, unknown>)) {
+        if (typeof score === "number") e.scores.set(category, Math.max(score, e.scores.get(category) ?? 0));
+      }
       perClassifier.set(v.classifier, e);
     }
     for (const [classifier, e] of perClassifier) {
+      if (e.scores.size > 0) {
+        addScored(classifier, ANY, { score: Math.max(...e.scores.values()), harmful });
+        for (const [category, score] of e.scores) {
+          addScored(classifier, category, { score, harmful: harmful && (item.hazardCategories.length === 0 || item.hazardCategories.includes(category)) });
+        }
+      }
       if (e.flagged) {
         for (const category of [ANY, ...e.categories]) {
           const confirmed = harmful && (category === ANY || item.hazardCategories.length === 0 || item.hazardCategories.includes(category));
@@ -73,6 +92,8 @@ export async function recomputeClassifierQuality(projectId: string) {
     const sampled = sampledLabeled.get(classifier) ?? 0;
     const precision = wilson(c.flaggedConfirmed, c.flaggedLabeled);
     const miss = wilson(c.sampledHarmful, sampled);
+    const samples = scored.get(key) ?? [];
+    const suggestion = suggestThreshold(samples);
     return {
       projectId,
       classifier,
@@ -87,6 +108,10 @@ export async function recomputeClassifierQuality(projectId: string) {
       missRate: miss?.rate ?? null,
       missRateLow: miss?.low ?? null,
       missRateHigh: miss?.high ?? null,
+      suggestedThreshold: suggestion?.threshold ?? null,
+      thresholdPrecision: suggestion?.precision ?? null,
+      thresholdRecall: suggestion?.recall ?? null,
+      thresholdSamples: samples.length,
     };
   });
   await db().$transaction([

@@ -73,6 +73,13 @@ export const queues = {
       run: z.object({ exportId: z.uuid() }),
     },
   },
+  /** Dashboard rollups (lib/metrics/rollup.ts): a short pass every few seconds over the dirty buckets. */
+  metrics: {
+    name: "metrics",
+    jobs: {
+      rollup: z.object({}),
+    },
+  },
   /** Audit hash chain upkeep, on schedules the worker sets up (workers/schedules.ts). */
   audit: {
     name: "audit",

@@ -54,6 +54,8 @@ describe("classifier quality from labels", () => {
     const any = rows.find((r) => r.classifier === "guard" && r.category === "*")!;
     expect(any).toMatchObject({ flaggedLabeled: 10, flaggedConfirmed: 8, precision: 0.8, sampledLabeled: 20, sampledHarmful: 2, missRate: 0.1 });
     expect(any.precisionLow).toBeCloseTo(0.4902, 3);
+    // Scores 0.9 (8 harmful, 2 benign) and 0.1 (2 harmful, 18 benign): cutting at 0.9 gives F1 0.8, at 0.1 only 0.5.
+    expect(any).toMatchObject({ suggestedThreshold: 0.9, thresholdPrecision: 0.8, thresholdRecall: 0.8, thresholdSamples: 30 });
     expect(any.missRateLow!).toBeLessThan(0.1);
     expect(any.missRateHigh!).toBeGreaterThan(0.1);
     expect(rows.find((r) => r.category === "S10")).toMatchObject({ flaggedLabeled: 10, flaggedConfirmed: 8 });

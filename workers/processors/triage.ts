@@ -4,12 +4,15 @@ import { queues } from "@/lib/queues/contracts";
 import { processAcceptedBatch } from "@/lib/triage/process-signals";
 import { countForRollback } from "@/lib/rollback/record-counters";
 import { markOutboxProcessed, outboxRowId } from "@/lib/outbox/relay";
+import { markIngestDirty } from "@/lib/metrics/rollup";
 
 export async function processIngestAccepted(job: Job): Promise<{ items: number }> {
   const batch = queues.ingest.jobs.accepted.parse(job.data);
   // First, so that a harmful spike reaches the rules before triage work on the same batch.
   await countForRollback(batch);
   const result = await processAcceptedBatch(batch);
+  // Before the outbox row is done with: a crash here redelivers the batch, and marking is idempotent.
+  await markIngestDirty(batch);
   const row = outboxRowId(job.id);
   if (row !== null) await markOutboxProcessed(row);
   return result;

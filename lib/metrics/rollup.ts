@@ -1,0 +1,649 @@
+// Dashboard rollups. Anything that changes a bucket marks it dirty
+// (RollupDirty); the rollup job recomputes each dirty bucket from the raw
+// tables and replaces its rows, then rebuilds the hour above it from its
+// minutes. Recomputing instead of incrementing makes every step idempotent:
+// a redelivered batch, a crash half-way or two workers at once leave rows
+// that equal a direct computation over the same data.
+import "server-only";
+import type pg from "pg";
+import { pgPool } from "@/lib/db";
+import { addToHist, COST_MICROS_BOUNDS, DURATION_S_BOUNDS, emptyHist, LATENCY_MS_BOUNDS, mergeHist } from "@/lib/metrics/histogram";
+import { dimensionsOf, type InteractionDims } from "@/lib/metrics/dimensions";
+
+export type DirtyKind = "interactions" | "review" | "reviewer" | "users" | "business";
+type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+// ---------------------------------------------------------------------------
+// Marking
+
+/** Re-marking a pending bucket moves its mark forward, so a recompute that read older data does not clear it. */
+const MARK_CONFLICT = `ON CONFLICT (kind, "projectId", bucket) DO UPDATE SET "markedAt" = EXCLUDED."markedAt"`;
+
+/** Interaction minutes (and user days) touched by an ingested batch; verdicts and reports count with their interaction. */
+export async function markIngestDirty(
+  batch: { projectId: string; interactions: string[]; verdicts: string[]; reports: string[] },
+  q: Queryable = pgPool(),
+): Promise<void> {
+  if (batch.interactions.length + batch.verdicts.length + batch.reports.length === 0) return;
+  await q.query(
+    `WITH touched AS (
+       SELECT i."occurredAt", true AS fresh FROM "Interaction" i WHERE i.id = ANY($2::uuid[])
+       UNION ALL
+       SELECT i."occurredAt", false FROM "Verdict" v
+         JOIN "Interaction" i ON i."projectId" = v."projectId" AND i."requestId" = v."requestId"
+        WHERE v.id = ANY($3::uuid[])
+       UNION ALL
+       SELECT i."occurredAt", false FROM "UserReport" r
+         JOIN "Interaction" i ON i."projectId" = r."projectId" AND i."requestId" = r."requestId"
+        WHERE r.id = ANY($4::uuid[])
+     )
+     INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
+     SELECT $1::uuid, kind, bucket, clock_timestamp() FROM (
+       SELECT DISTINCT k.kind, k.bucket FROM touched t
+         CROSS JOIN LATERAL (VALUES ('interactions', date_trunc('minute', t."occurredAt")),
+                                    (CASE WHEN t.fresh THEN 'users' END, date_trunc('day', t."occurredAt"))) AS k(kind, bucket)
+        WHERE k.kind IS NOT NULL) d
+     ${MARK_CONFLICT}`,
+    [batch.projectId, batch.interactions, batch.verdicts, batch.reports],
+  );
+}
+
+export async function markBusinessDirty(projectId: string, eventIds: string[], q: Queryable = pgPool()): Promise<void> {
+  if (eventIds.length === 0) return;
+  await q.query(
+    `INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
+     SELECT $1::uuid, 'business', bucket, clock_timestamp() FROM (
+       SELECT DISTINCT date_trunc('minute', e."occurredAt") AS bucket FROM "BusinessEvent" e WHERE e.id = ANY($2::uuid[])) d
+     ${MARK_CONFLICT}`,
+    [projectId, eventIds],
+  );
+}
+
+/**
+ * The change-log scan reads rows stamped up to this long ago: a transaction
+ * that commits later than this after its timestamp would be missed. Ours
+ * are short (a label, an item transition).
+ */
+export const REVIEW_SETTLE_MS = 15_000;
+
+async function readCursor(q: Queryable, name: string): Promise<Date> {
+  const { rows } = await q.query<{ at: Date }>(`SELECT at FROM "RollupCursor" WHERE name = $1`, [name]);
+  return rows[0]?.at ?? new Date(0);
+}
+
+async function writeCursor(q: Queryable, name: string, at: Date): Promise<void> {
+  await q.query(`INSERT INTO "RollupCursor" (name, at) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET at = EXCLUDED.at`, [name, at]);
+}
+
+/**
+ * Reviews change buckets too: a label settles whether a response was harmful
+ * (its interaction's minute), counts for its reviewer (the label's minute),
+ * and any item change moves SLA outcomes (the item's creation minute). These
+ * are read from the tables' own timestamps, from a cursor up to `settleMs`
+ * ago (database clock).
+ */
+export async function scanReviewChanges(q: Queryable = pgPool(), opts: { settleMs?: number; limit?: number } = {}): Promise<{ labels: number; items: number }> {
+  const settle = (opts.settleMs ?? REVIEW_SETTLE_MS) / 1000;
+  const limit = opts.limit ?? 20_000;
+  type Scan = { until: Date; max: Date | null; n: number };
+  const labels = await q.query<Scan>(
+    `WITH bound AS (SELECT clock_timestamp() - make_interval(secs => $3) AS until),
+     l AS (
+       SELECT l."projectId", l."createdAt", t."requestId" FROM "Label" l JOIN "TriageItem" t ON t.id = l."triageItemId"
+        WHERE l."createdAt" > $1 AND l."createdAt" <= (SELECT until FROM bound) ORDER BY l."createdAt" LIMIT $2
+     ), marks AS (
+       INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
+       SELECT m."projectId", m.kind, m.bucket, clock_timestamp() FROM (
+         SELECT l."projectId", 'reviewer' AS kind, date_trunc('minute', l."createdAt") AS bucket FROM l
+         UNION
+         SELECT l."projectId", 'interactions', date_trunc('minute', i."occurredAt") FROM l
+           JOIN "Interaction" i ON i."projectId" = l."projectId" AND i."requestId" = l."requestId"
+       ) m
+       ${MARK_CONFLICT}
+     )
+     SELECT (SELECT until FROM bound) AS until, max("createdAt") AS max, count(*)::int AS n FROM l`,
+    [await readCursor(q, "labels"), limit, settle],
+  );
+  const items = await q.query<Scan>(
+    `WITH bound AS (SELECT clock_timestamp() - make_interval(secs => $3) AS until),
+     t AS (
+       SELECT "projectId", "createdAt", "updatedAt" FROM "TriageItem"
+        WHERE "updatedAt" > $1 AND "updatedAt" <= (SELECT until FROM bound) ORDER BY "updatedAt" LIMIT $2
+     ), marks AS (
+       INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
+       SELECT "projectId", 'review', bucket, clock_timestamp() FROM (SELECT DISTINCT "projectId", date_trunc('minute', "createdAt") AS bucket FROM t) d
+       ${MARK_CONFLICT}
+     )
+     SELECT (SELECT until FROM bound) AS until, max("updatedAt") AS max, count(*)::int AS n FROM t`,
+    [await readCursor(q, "triage-items"), limit, settle],
+  );
+  // A full page stops at its last row (more may share later stamps); otherwise everything up to the bound is read.
+  const next = (s: Scan) => (s.n >= limit && s.max ? s.max : s.until);
+  await writeCursor(q, "labels", next(labels.rows[0]!));
+  await writeCursor(q, "triage-items", next(items.rows[0]!));
+  return { labels: labels.rows[0]!.n, items: items.rows[0]!.n };
+}
+
+// ---------------------------------------------------------------------------
+// Bulk insert
+
+async function insertRows(q: Queryable, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  const perChunk = Math.floor(60_000 / columns.length);
+  const cols = columns.map((c) => `"${c}"`).join(", ");
+  for (let start = 0; start < rows.length; start += perChunk) {
+    const chunk = rows.slice(start, start + perChunk);
+    const params: unknown[] = [];
+    const tuples = chunk.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(", ")})`);
+    await q.query(`INSERT INTO "${table}" (${cols}) VALUES ${tuples.join(", ")}`, params);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Interactions
+
+type InteractionRow = InteractionDims & {
+  occurredAt: Date;
+  latencyMs: number | null;
+  costMicros: string | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  error: boolean;
+  flagged: boolean;
+  blocked: boolean;
+  labelVerdict: string | null;
+  reports: number;
+};
+
+type Acc = {
+  responses: number;
+  errors: number;
+  flagged: number;
+  blocked: number;
+  harmful: number;
+  falseRefusals: number;
+  reviewed: number;
+  reports: number;
+  reportedResponses: number;
+  latencyCount: number;
+  latencySumMs: number;
+  latencyHist: number[];
+  costCount: number;
+  costSumMicros: number;
+  costHist: number[];
+  tokensIn: number;
+  tokensOut: number;
+};
+
+const newAcc = (): Acc => ({
+  responses: 0,
+  errors: 0,
+  flagged: 0,
+  blocked: 0,
+  harmful: 0,
+  falseRefusals: 0,
+  reviewed: 0,
+  reports: 0,
+  reportedResponses: 0,
+  latencyCount: 0,
+  latencySumMs: 0,
+  latencyHist: emptyHist(LATENCY_MS_BOUNDS),
+  costCount: 0,
+  costSumMicros: 0,
+  costHist: emptyHist(COST_MICROS_BOUNDS),
+  tokensIn: 0,
+  tokensOut: 0,
+});
+
+/**
+ * The definition every dashboard uses: the item's final label decides once
+ * there is one (a lead's adjudication, else the latest primary label — as for
+ * classifier quality); until then, the classifiers.
+ */
+export function isHarmful(r: { labelVerdict: string | null; flagged: boolean }): boolean {
+  return r.labelVerdict !== null ? r.labelVerdict === "HARMFUL" : r.flagged;
+}
+
+function addInteraction(a: Acc, r: InteractionRow): void {
+  a.responses += 1;
+  if (r.error) a.errors += 1;
+  if (r.flagged) a.flagged += 1;
+  if (r.blocked) a.blocked += 1;
+  if (isHarmful(r)) a.harmful += 1;
+  if (r.labelVerdict !== null) a.reviewed += 1;
+  if (r.labelVerdict === "FALSE_REFUSAL") a.falseRefusals += 1;
+  a.reports += r.reports;
+  if (r.reports > 0) a.reportedResponses += 1;
+  if (r.latencyMs !== null) {
+    a.latencyCount += 1;
+    a.latencySumMs += r.latencyMs;
+    addToHist(a.latencyHist, LATENCY_MS_BOUNDS, r.latencyMs);
+  }
+  if (r.costMicros !== null) {
+    const c = Number(r.costMicros);
+    a.costCount += 1;
+    a.costSumMicros += c;
+    addToHist(a.costHist, COST_MICROS_BOUNDS, c);
+  }
+  a.tokensIn += r.tokensIn ?? 0;
+  a.tokensOut += r.tokensOut ?? 0;
+}
+
+function mergeAcc(into: Acc, from: Acc): void {
+  into.responses += from.responses;
+  into.errors += from.errors;
+  into.flagged += from.flagged;
+  into.blocked += from.blocked;
+  into.harmful += from.harmful;
+  into.falseRefusals += from.falseRefusals;
+  into.reviewed += from.reviewed;
+  into.reports += from.reports;
+  into.reportedResponses += from.reportedResponses;
+  into.latencyCount += from.latencyCount;
+  into.latencySumMs += from.latencySumMs;
+  mergeHist(into.latencyHist, from.latencyHist);
+  into.costCount += from.costCount;
+  into.costSumMicros += from.costSumMicros;
+  mergeHist(into.costHist, from.costHist);
+  into.tokensIn += from.tokensIn;
+  into.tokensOut += from.tokensOut;
+}
+
+const METRIC_COLUMNS = ["projectId", "grain", "dim", "key", "bucket", "responses", "errors", "flagged", "blocked", "harmful", "falseRefusals", "reviewed", "reports", "reportedResponses", "latencyCount", "latencySumMs", "latencyHist", "costCount", "costSumMicros", "costHist", "tokensIn", "tokensOut"];
+
+function metricRow(projectId: string, grain: "m" | "h", dim: string, key: string, bucket: Date, a: Acc): unknown[] {
+  return [projectId, grain, dim, key, bucket, a.responses, a.errors, a.flagged, a.blocked, a.harmful, a.falseRefusals, a.reviewed, a.reports, a.reportedResponses, a.latencyCount, String(a.latencySumMs), a.latencyHist, a.costCount, String(a.costSumMicros), a.costHist, String(a.tokensIn), String(a.tokensOut)];
+}
+
+const INTERACTIONS_SQL = `
+SELECT i."occurredAt", i."environmentId"::text AS "environmentId", i."modelProvider", i."modelId", i."modelVersion",
+       i."promptTemplateId", i."promptTemplateVersion", i."flagState", i.region, i."deviceClass", i.platform,
+       i."latencyMs", i."costMicros"::text AS "costMicros", i."tokensIn", i."tokensOut", i."errorType" IS NOT NULL AS error,
+       COALESCE(v.flagged, false) AS flagged, COALESCE(v.blocked, false) AS blocked, lb.verdict::text AS "labelVerdict",
+       COALESCE(r.n, 0)::int AS reports
+  FROM "Interaction" i
+  LEFT JOIN LATERAL (
+    SELECT bool_or(v.decision <> 'PASS') AS flagged, bool_or(v.decision = 'BLOCK') AS blocked
+      FROM "Verdict" v WHERE v."projectId" = i."projectId" AND v."requestId" = i."requestId") v ON true
+  LEFT JOIN LATERAL (
+    SELECT count(*) AS n FROM "UserReport" u WHERE u."projectId" = i."projectId" AND u."requestId" = i."requestId") r ON true
+  LEFT JOIN LATERAL (
+    SELECT l.verdict FROM "TriageItem" t JOIN "Label" l ON l."triageItemId" = t.id
+     WHERE t."projectId" = i."projectId" AND t."requestId" = i."requestId" AND l.kind IN ('PRIMARY', 'ADJUDICATION')
+     ORDER BY (l.kind = 'ADJUDICATION') DESC, l."createdAt" DESC, l.id DESC LIMIT 1) lb ON true
+ WHERE i."projectId" = $1::uuid AND i."occurredAt" >= $2 AND i."occurredAt" < $3
+   AND date_trunc('minute', i."occurredAt") = ANY($4::timestamptz[])`;
+
+/** Recomputes the given minutes of one hour, then the hour. */
+async function recomputeInteractionHour(client: pg.PoolClient, projectId: string, hour: Date, minutes: Date[]): Promise<void> {
+  const { rows } = await client.query<InteractionRow>(INTERACTIONS_SQL, [projectId, hour, new Date(hour.getTime() + HOUR), minutes]);
+  const perMinute = new Map<number, Map<string, Acc>>();
+  for (const m of minutes) perMinute.set(m.getTime(), new Map());
+  for (const r of rows) {
+    const minute = Math.floor(r.occurredAt.getTime() / MINUTE) * MINUTE;
+    const accs = perMinute.get(minute);
+    if (!accs) continue;
+    for (const [dim, key] of dimensionsOf(r)) {
+      const id = `${dim}\u0000${key}`;
+      let a = accs.get(id);
+      if (!a) accs.set(id, (a = newAcc()));
+      addInteraction(a, r);
+    }
+  }
+  const out: unknown[][] = [];
+  for (const [minute, accs] of perMinute) {
+    for (const [id, a] of accs) {
+      const [dim, key] = id.split("\u0000") as [string, string];
+      out.push(metricRow(projectId, "m", dim, key, new Date(minute), a));
+    }
+  }
+  await client.query(`DELETE FROM "MetricRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket = ANY($2::timestamptz[])`, [projectId, minutes]);
+  await insertRows(client, "MetricRollup", METRIC_COLUMNS, out);
+  await rebuildInteractionHour(client, projectId, hour);
+}
+
+type StoredMetricRow = Omit<Acc, "latencySumMs" | "costSumMicros" | "tokensIn" | "tokensOut"> & {
+  dim: string;
+  key: string;
+  latencySumMs: string;
+  costSumMicros: string;
+  tokensIn: string;
+  tokensOut: string;
+};
+
+export function accFromStored(r: StoredMetricRow): Acc {
+  return {
+    responses: r.responses,
+    errors: r.errors,
+    flagged: r.flagged,
+    blocked: r.blocked,
+    harmful: r.harmful,
+    falseRefusals: r.falseRefusals,
+    reviewed: r.reviewed,
+    reports: r.reports,
+    reportedResponses: r.reportedResponses,
+    latencyCount: r.latencyCount,
+    latencySumMs: Number(r.latencySumMs),
+    latencyHist: mergeHist(emptyHist(LATENCY_MS_BOUNDS), r.latencyHist),
+    costCount: r.costCount,
+    costSumMicros: Number(r.costSumMicros),
+    costHist: mergeHist(emptyHist(COST_MICROS_BOUNDS), r.costHist),
+    tokensIn: Number(r.tokensIn),
+    tokensOut: Number(r.tokensOut),
+  };
+}
+
+async function rebuildInteractionHour(client: pg.PoolClient, projectId: string, hour: Date): Promise<void> {
+  const { rows } = await client.query<StoredMetricRow>(
+    `SELECT dim, key, responses, errors, flagged, blocked, harmful, "falseRefusals", reviewed, reports, "reportedResponses",
+            "latencyCount", "latencySumMs"::text, "latencyHist", "costCount", "costSumMicros"::text, "costHist", "tokensIn"::text, "tokensOut"::text
+       FROM "MetricRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket >= $2 AND bucket < $3`,
+    [projectId, hour, new Date(hour.getTime() + HOUR)],
+  );
+  const sums = new Map<string, Acc>();
+  for (const r of rows) {
+    const id = `${r.dim}\u0000${r.key}`;
+    const a = sums.get(id);
+    if (a) mergeAcc(a, accFromStored(r));
+    else sums.set(id, accFromStored(r));
+  }
+  await client.query(`DELETE FROM "MetricRollup" WHERE "projectId" = $1 AND grain = 'h' AND bucket = $2`, [projectId, hour]);
+  await insertRows(
+    client,
+    "MetricRollup",
+    METRIC_COLUMNS,
+    [...sums].map(([id, a]) => {
+      const [dim, key] = id.split("\u0000") as [string, string];
+      return metricRow(projectId, "h", dim, key, hour, a);
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Triage items (SLA outcomes by creation minute and severity)
+
+const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
+
+type ReviewAcc = {
+  created: number;
+  firstTriaged: number;
+  resolved: number;
+  firstTriageBreached: number;
+  resolutionBreached: number;
+  firstTriageHist: number[];
+  resolutionHist: number[];
+  firstTriageSumS: number;
+  resolutionSumS: number;
+};
+const newReviewAcc = (): ReviewAcc => ({
+  created: 0,
+  firstTriaged: 0,
+  resolved: 0,
+  firstTriageBreached: 0,
+  resolutionBreached: 0,
+  firstTriageHist: emptyHist(DURATION_S_BOUNDS),
+  resolutionHist: emptyHist(DURATION_S_BOUNDS),
+  firstTriageSumS: 0,
+  resolutionSumS: 0,
+});
+const REVIEW_COLUMNS = ["projectId", "grain", "bucket", "severity", "created", "firstTriaged", "resolved", "firstTriageBreached", "resolutionBreached", "firstTriageHist", "resolutionHist", "firstTriageSumS", "resolutionSumS"];
+const reviewRow = (projectId: string, grain: "m" | "h", bucket: Date, severity: string, a: ReviewAcc): unknown[] => [
+  projectId, grain, bucket, severity, a.created, a.firstTriaged, a.resolved, a.firstTriageBreached, a.resolutionBreached,
+  a.firstTriageHist, a.resolutionHist, String(Math.round(a.firstTriageSumS)), String(Math.round(a.resolutionSumS)),
+];
+
+function mergeReview(into: ReviewAcc, from: ReviewAcc): void {
+  into.created += from.created;
+  into.firstTriaged += from.firstTriaged;
+  into.resolved += from.resolved;
+  into.firstTriageBreached += from.firstTriageBreached;
+  into.resolutionBreached += from.resolutionBreached;
+  mergeHist(into.firstTriageHist, from.firstTriageHist);
+  mergeHist(into.resolutionHist, from.resolutionHist);
+  into.firstTriageSumS += from.firstTriageSumS;
+  into.resolutionSumS += from.resolutionSumS;
+}
+
+async function recomputeReviewHour(client: pg.PoolClient, projectId: string, hour: Date, minutes: Date[]): Promise<void> {
+  const end = new Date(hour.getTime() + HOUR);
+  const { rows } = await client.query<{
+    createdAt: Date;
+    severity: string;
+    firstTriagedAt: Date | null;
+    resolvedAt: Date | null;
+    ftBreached: boolean;
+    resBreached: boolean;
+  }>(
+    `SELECT "createdAt", severity::text, "firstTriagedAt", "resolvedAt",
+            "firstTriageBreachedAt" IS NOT NULL AS "ftBreached", "resolutionBreachedAt" IS NOT NULL AS "resBreached"
+       FROM "TriageItem" WHERE "projectId" = $1 AND "createdAt" >= $2 AND "createdAt" < $3
+        AND date_trunc('minute', "createdAt") = ANY($4::timestamptz[])`,
+    [projectId, hour, end, minutes],
+  );
+  const accs = new Map<string, ReviewAcc>();
+  for (const r of rows) {
+    const minute = Math.floor(r.createdAt.getTime() / MINUTE) * MINUTE;
+    const id = `${minute}\u0000${r.severity}`;
+    let a = accs.get(id);
+    if (!a) accs.set(id, (a = newReviewAcc()));
+    a.created += 1;
+    if (r.firstTriagedAt) {
+      const s = Math.max(0, (r.firstTriagedAt.getTime() - r.createdAt.getTime()) / 1000);
+      a.firstTriaged += 1;
+      a.firstTriageSumS += s;
+      addToHist(a.firstTriageHist, DURATION_S_BOUNDS, s);
+    }
+    if (r.resolvedAt) {
+      const s = Math.max(0, (r.resolvedAt.getTime() - r.createdAt.getTime()) / 1000);
+      a.resolved += 1;
+      a.resolutionSumS += s;
+      addToHist(a.resolutionHist, DURATION_S_BOUNDS, s);
+    }
+    if (r.ftBreached) a.firstTriageBreached += 1;
+    if (r.resBreached) a.resolutionBreached += 1;
+  }
+  await client.query(`DELETE FROM "ReviewRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket = ANY($2::timestamptz[])`, [projectId, minutes]);
+  await insertRows(
+    client,
+    "ReviewRollup",
+    REVIEW_COLUMNS,
+    [...accs].map(([id, a]) => {
+      const [minute, severity] = id.split("\u0000") as [string, string];
+      return reviewRow(projectId, "m", new Date(Number(minute)), severity, a);
+    }),
+  );
+  // The hour, from its minutes.
+  const minuteRows = await client.query<ReviewAcc & { severity: string; firstTriageSumS: string; resolutionSumS: string }>(
+    `SELECT severity::text, created, "firstTriaged", resolved, "firstTriageBreached", "resolutionBreached",
+            "firstTriageHist", "resolutionHist", "firstTriageSumS"::text, "resolutionSumS"::text
+       FROM "ReviewRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket >= $2 AND bucket < $3`,
+    [projectId, hour, end],
+  );
+  const hourAccs = new Map<string, ReviewAcc>();
+  for (const r of minuteRows.rows) {
+    const a = hourAccs.get(r.severity) ?? newReviewAcc();
+    hourAccs.set(r.severity, a);
+    mergeReview(a, { ...r, firstTriageSumS: Number(r.firstTriageSumS), resolutionSumS: Number(r.resolutionSumS) });
+  }
+  await client.query(`DELETE FROM "ReviewRollup" WHERE "projectId" = $1 AND grain = 'h' AND bucket = $2`, [projectId, hour]);
+  await insertRows(client, "ReviewRollup", REVIEW_COLUMNS, SEVERITIES.flatMap((s) => (hourAccs.has(s) ? [reviewRow(projectId, "h", hour, s, hourAccs.get(s)!)] : [])));
+}
+
+// ---------------------------------------------------------------------------
+// Reviewer throughput (labels by the minute they were written)
+
+async function recomputeReviewerHour(client: pg.PoolClient, projectId: string, hour: Date, minutes: Date[]): Promise<void> {
+  const end = new Date(hour.getTime() + HOUR);
+  await client.query(`DELETE FROM "ReviewerRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket = ANY($2::timestamptz[])`, [projectId, minutes]);
+  await client.query(
+    `INSERT INTO "ReviewerRollup" ("projectId", grain, bucket, "reviewerId", labels, harmful)
+     SELECT $1::uuid, 'm', date_trunc('minute', "createdAt"), "reviewerId", count(*), count(*) FILTER (WHERE verdict = 'HARMFUL')
+       FROM "Label" WHERE "projectId" = $1 AND "createdAt" >= $2 AND "createdAt" < $3
+        AND date_trunc('minute', "createdAt") = ANY($4::timestamptz[])
+      GROUP BY 3, 4`,
+    [projectId, hour, end, minutes],
+  );
+  await client.query(`DELETE FROM "ReviewerRollup" WHERE "projectId" = $1 AND grain = 'h' AND bucket = $2`, [projectId, hour]);
+  await client.query(
+    `INSERT INTO "ReviewerRollup" ("projectId", grain, bucket, "reviewerId", labels, harmful)
+     SELECT $1::uuid, 'h', $2::timestamptz, "reviewerId", sum(labels), sum(harmful)
+       FROM "ReviewerRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket >= $2 AND bucket < $3
+      GROUP BY "reviewerId"`,
+    [projectId, hour, end],
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Business events (ROI)
+
+async function recomputeBusinessHour(client: pg.PoolClient, projectId: string, hour: Date, minutes: Date[]): Promise<void> {
+  const end = new Date(hour.getTime() + HOUR);
+  await client.query(`DELETE FROM "BusinessRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket = ANY($2::timestamptz[])`, [projectId, minutes]);
+  await client.query(
+    `INSERT INTO "BusinessRollup" ("projectId", grain, bucket, name, "flagKey", variant, n, sum, "sumSq")
+     SELECT $1::uuid, 'm', date_trunc('minute', e."occurredAt"), e.name, f.key,
+            COALESCE(f.value->>'variant', (f.value->'value')::text, 'null'), count(*), sum(e.value), sum(e.value * e.value)
+       FROM "BusinessEvent" e CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(e."flagState") = 'object' THEN e."flagState" ELSE '{}'::jsonb END) f
+      WHERE e."projectId" = $1 AND e."occurredAt" >= $2 AND e."occurredAt" < $3
+        AND date_trunc('minute', e."occurredAt") = ANY($4::timestamptz[])
+      GROUP BY 3, 4, 5, 6`,
+    [projectId, hour, end, minutes],
+  );
+  await client.query(`DELETE FROM "BusinessRollup" WHERE "projectId" = $1 AND grain = 'h' AND bucket = $2`, [projectId, hour]);
+  await client.query(
+    `INSERT INTO "BusinessRollup" ("projectId", grain, bucket, name, "flagKey", variant, n, sum, "sumSq")
+     SELECT $1::uuid, 'h', $2::timestamptz, name, "flagKey", variant, sum(n), sum(sum), sum("sumSq")
+       FROM "BusinessRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket >= $2 AND bucket < $3
+      GROUP BY name, "flagKey", variant`,
+    [projectId, hour, end],
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Distinct users per day (the report rate's denominator)
+
+async function recomputeUsersDay(client: pg.PoolClient, projectId: string, day: Date): Promise<void> {
+  const end = new Date(day.getTime() + 24 * HOUR);
+  await client.query(`DELETE FROM "MetricDailyUsers" WHERE "projectId" = $1 AND day = $2::date`, [projectId, day]);
+  await client.query(
+    `WITH i AS (
+       SELECT * FROM "Interaction" WHERE "projectId" = $1 AND "occurredAt" >= $2 AND "occurredAt" < $3 AND "userRef" IS NOT NULL
+     )
+     INSERT INTO "MetricDailyUsers" ("projectId", day, dim, key, users)
+     SELECT $1::uuid, $2::date, d.dim, d.key, count(DISTINCT d."userRef") FROM (
+       SELECT "userRef", 'all' AS dim, '' AS key FROM i
+       UNION ALL SELECT "userRef", 'env', "environmentId"::text FROM i
+       UNION ALL SELECT "userRef", 'model', ${SQL_MODEL_KEY} FROM i
+       UNION ALL SELECT "userRef", 'template', ${SQL_TEMPLATE_KEY} FROM i
+       UNION ALL SELECT "userRef", 'region', COALESCE(region, '(unknown)') FROM i
+       UNION ALL SELECT "userRef", 'device', COALESCE("deviceClass", '(unknown)') FROM i
+       UNION ALL SELECT "userRef", 'platform', COALESCE(platform, '(unknown)') FROM i
+       UNION ALL SELECT i."userRef", 'flag', f.key || '=' || COALESCE(f.value->>'variant', (f.value->'value')::text, 'null')
+         FROM i CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i."flagState") = 'object' THEN i."flagState" ELSE '{}'::jsonb END) f
+     ) d GROUP BY d.dim, d.key`,
+    [projectId, day, end],
+  );
+}
+
+// Kept in step with lib/metrics/dimensions.ts (a unit test compares them).
+export const SQL_MODEL_KEY = `"modelProvider" || '/' || "modelId" || COALESCE('@' || "modelVersion", '')`;
+export const SQL_TEMPLATE_KEY = `COALESCE("promptTemplateId" || COALESCE('@' || "promptTemplateVersion", ''), '(none)')`;
+
+// ---------------------------------------------------------------------------
+// The job
+
+type Mark = { projectId: string; kind: DirtyKind; bucket: Date; markedAt: Date };
+
+const recomputers: Record<Exclude<DirtyKind, "users">, (c: pg.PoolClient, p: string, hour: Date, minutes: Date[]) => Promise<void>> = {
+  interactions: recomputeInteractionHour,
+  review: recomputeReviewHour,
+  reviewer: recomputeReviewerHour,
+  business: recomputeBusinessHour,
+};
+
+/** User days are costlier (a day of interactions); a day's mark waits this long so a busy day is recounted about once a minute. */
+const USERS_SETTLE_MS = 60_000;
+
+export type RollupResult = { buckets: number; hours: number; days: number; labels: number; items: number; ms: number };
+
+/**
+ * One pass: read the change logs, then recompute up to `maxHours` hours of
+ * dirty buckets (oldest marks first). A mark is cleared only if nothing
+ * re-marked it while its bucket was being recomputed. One pass at a time
+ * across all workers (an advisory lock); others return at once.
+ */
+export async function runRollups(opts: { maxHours?: number; now?: Date; settleMs?: number } = {}): Promise<RollupResult | null> {
+  const started = Date.now();
+  const client = await pgPool().connect();
+  try {
+    const { rows: lock } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext('rampart:rollups')) AS ok`);
+    if (!lock[0]?.ok) return null;
+    try {
+      const scanned = await scanReviewChanges(client, { settleMs: opts.settleMs });
+      const { rows: marks } = await client.query<Mark>(
+        `SELECT "projectId"::text AS "projectId", kind, bucket, "markedAt" FROM "RollupDirty"
+          WHERE kind <> 'users' OR "markedAt" < $1
+          ORDER BY "markedAt" LIMIT 20000`,
+        [new Date((opts.now ?? new Date()).getTime() - USERS_SETTLE_MS)],
+      );
+      const groups = new Map<string, { projectId: string; kind: DirtyKind; hour: Date; marks: Mark[] }>();
+      for (const m of marks) {
+        const hour = m.kind === "users" ? m.bucket : new Date(Math.floor(m.bucket.getTime() / HOUR) * HOUR);
+        const id = `${m.kind}\u0000${m.projectId}\u0000${hour.getTime()}`;
+        const g = groups.get(id) ?? { projectId: m.projectId, kind: m.kind, hour, marks: [] };
+        g.marks.push(m);
+        groups.set(id, g);
+      }
+      let hours = 0;
+      let days = 0;
+      let buckets = 0;
+      for (const g of [...groups.values()].slice(0, opts.maxHours ?? 200)) {
+        await client.query("BEGIN");
+        try {
+          if (g.kind === "users") {
+            await recomputeUsersDay(client, g.projectId, g.hour);
+            days += 1;
+          } else {
+            await recomputers[g.kind](client, g.projectId, g.hour, g.marks.map((m) => m.bucket));
+            hours += 1;
+          }
+          await client.query(
+            `DELETE FROM "RollupDirty" d USING unnest($3::timestamptz[], $4::timestamptz[]) AS m(bucket, "markedAt")
+              WHERE d.kind = $1 AND d."projectId" = $2 AND d.bucket = m.bucket AND d."markedAt" = m."markedAt"`,
+            [g.kind, g.projectId, g.marks.map((m) => m.bucket), g.marks.map((m) => m.markedAt)],
+          );
+          await client.query("COMMIT");
+          buckets += g.marks.length;
+        } catch (err) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw err;
+        }
+      }
+      return { buckets, hours, days, ...scanned, ms: Date.now() - started };
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(hashtext('rampart:rollups'))`);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs passes until nothing is dirty (seeding, tests, benchmarks). */
+export async function drainRollups(opts: { now?: Date } = {}): Promise<{ passes: number; hours: number }> {
+  let passes = 0;
+  let hours = 0;
+  // Users' marks settle for a minute; draining treats them as settled.
+  const future = new Date((opts.now ?? new Date()).getTime() + 10 * USERS_SETTLE_MS);
+  for (;;) {
+    const r = await runRollups({ maxHours: 500, now: future, settleMs: 0 });
+    if (r === null) {
+      await new Promise((res) => setTimeout(res, 50));
+      continue;
+    }
+    passes += 1;
+    hours += r.hours + r.days;
+    if (r.buckets === 0) return { passes, hours };
+  }
+}

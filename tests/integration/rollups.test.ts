@@ -1,0 +1,188 @@
+// Dashboard rollups equal a direct SQL computation over the same raw rows,
+// through the real path: ingest API → outbox → worker processor (marks) →
+// rollup pass; labels through the change-log scan.
+import { randomUUID } from "node:crypto";
+import type { Job } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, pgPool } from "@/lib/db";
+import { createApiKey } from "@/lib/api-keys/create-api-key";
+import { drainRollups, SQL_MODEL_KEY, SQL_TEMPLATE_KEY } from "@/lib/metrics/rollup";
+import { modelKey, templateKey } from "@/lib/metrics/dimensions";
+import { processIngestAccepted } from "@/workers/processors/triage";
+import { makeTenant, memberActor } from "./fixtures";
+import { interaction, report, sendEvents, verdict } from "./ingest-helpers";
+
+async function runWorkerOnOutbox(projectId: string) {
+  const rows = await db().outboxEvent.findMany({ where: { queue: "ingest", processedAt: null, payload: { path: ["projectId"], equals: projectId } }, orderBy: { id: "asc" } });
+  for (const row of rows) await processIngestAccepted({ id: `outbox-${row.id}`, data: row.payload } as unknown as Job);
+}
+
+const base = Date.UTC(2026, 10, 20, 9, 0, 0); // a fixed past morning, spread over ~3 hours
+const models = [
+  { provider: "openai", id: "gpt-4.1-mini", version: "2025-04-14" },
+  { provider: "openai", id: "gpt-4.1-mini", version: "2025-06-01" },
+  { provider: "anthropic", id: "claude-x", version: null },
+];
+const regions = ["eu-west", "us-east", null];
+const variants = [
+  { value: true, variant: "on", version: 3 },
+  { value: false, variant: "off", version: 3 },
+];
+
+type Direct = { dim: string; key: string; responses: number; harmful: number; flagged: number; reports: number; errors: number; latency: number; cost: number; falseRefusals: number };
+
+describe("dashboard rollups", () => {
+  let projectId = "";
+  let reviewerId = "";
+
+  beforeAll(async () => {
+    const { project } = await makeTenant();
+    projectId = project.id;
+    const admin = await memberActor(projectId, "ADMIN");
+    const reviewer = await memberActor(projectId, "REVIEWER");
+    reviewerId = reviewer.userId;
+    const { key } = await createApiKey(admin, projectId, { name: "k", scopes: ["events:write"] });
+
+    const events: unknown[] = [];
+    const ids: string[] = [];
+    for (let n = 0; n < 240; n++) {
+      const requestId = `req-${randomUUID()}`;
+      ids.push(requestId);
+      const model = models[n % 3]!;
+      events.push(
+        interaction({
+          requestId,
+          occurredAt: new Date(base + n * 47_000).toISOString(),
+          model: model.version === null ? { provider: model.provider, id: model.id } : model,
+          promptTemplate: n % 4 === 0 ? undefined : { id: "support-answer", version: String(1 + (n % 2)) },
+          flags: { "assistant-v2": variants[n % 2]!, ...(n % 5 === 0 ? { "tone-experiment": { value: "warm", variant: "warm", version: 1 } } : {}) },
+          cohort: { platform: n % 2 ? "web" : "ios", ...(regions[n % 3] ? { region: regions[n % 3] } : {}), deviceClass: "desktop" },
+          userId: `user-${n % 37}`,
+          latencyMs: 50 + ((n * 137) % 4000),
+          cost: ((n % 9) + 1) / 1000,
+          ...(n % 23 === 0 ? { error: { type: "timeout" } } : {}),
+        }),
+      );
+      if (n % 7 === 0) events.push(verdict(requestId, { decision: n % 14 === 0 ? "block" : "flag", occurredAt: new Date(base + n * 47_000).toISOString() }));
+      if (n % 11 === 0) events.push(verdict(requestId, { decision: "pass", scores: { S1: 0.01 } }));
+      if (n % 13 === 0) events.push(report(requestId));
+    }
+    // Verdicts that arrive before their interaction must still count with it.
+    const late = events.splice(0, 30);
+    const early = late.filter((e) => (e as { type: string }).type !== "interaction");
+    const res1 = await sendEvents(key, { events: [...early, ...events] });
+    expect(res1.status).toBe(200);
+    const res2 = await sendEvents(key, { events: late.filter((e) => (e as { type: string }).type === "interaction") });
+    expect(res2.status).toBe(200);
+    expect(res1.json.rejected + res2.json.rejected).toBe(0);
+    await runWorkerOnOutbox(projectId);
+
+    // Reviews: flagged items confirmed or judged benign / a false refusal; reported (unflagged) items confirmed harmful.
+    const items = await db().triageItem.findMany({ where: { projectId }, orderBy: { requestId: "asc" } });
+    const flaggedItems = items.filter((i) => i.source === "CLASSIFIER");
+    const reportedItems = items.filter((i) => i.source === "REPORT");
+    expect(flaggedItems.length).toBeGreaterThanOrEqual(8);
+    expect(reportedItems.length).toBeGreaterThanOrEqual(8);
+    const plan: [typeof items, ("HARMFUL" | "BENIGN" | "FALSE_REFUSAL" | "INCORRECT")[]][] = [
+      [flaggedItems, ["HARMFUL", "BENIGN", "FALSE_REFUSAL", "HARMFUL", "BENIGN", "HARMFUL", "HARMFUL", "BENIGN"]],
+      [reportedItems, ["HARMFUL", "HARMFUL", "HARMFUL", "INCORRECT", "BENIGN", "HARMFUL", "BENIGN", "HARMFUL"]],
+    ];
+    for (const [list, verdicts] of plan) {
+      for (const [i, v] of verdicts.entries()) {
+        await db().label.create({ data: { projectId, triageItemId: list[i]!.id, reviewerId, verdict: v, hazardCategories: [] } });
+      }
+    }
+    await drainRollups();
+  }, 120_000);
+
+  afterAll(async () => undefined);
+
+  async function direct(dimSql: string, lateral = ""): Promise<Direct[]> {
+    const { rows } = await pgPool().query<Direct>(
+      `WITH x AS (
+         SELECT i.*, EXISTS (SELECT 1 FROM "Verdict" v WHERE v."projectId" = i."projectId" AND v."requestId" = i."requestId" AND v.decision IN ('FLAG','BLOCK')) AS flagged,
+                (SELECT l.verdict::text FROM "TriageItem" t JOIN "Label" l ON l."triageItemId" = t.id
+                  WHERE t."projectId" = i."projectId" AND t."requestId" = i."requestId" AND l.kind <> 'SECOND'
+                  ORDER BY l.kind = 'ADJUDICATION' DESC, l."createdAt" DESC, l.id DESC LIMIT 1) AS label,
+                (SELECT count(*) FROM "UserReport" u WHERE u."projectId" = i."projectId" AND u."requestId" = i."requestId") AS reports
+           FROM "Interaction" i WHERE i."projectId" = $1
+       )
+       SELECT ${dimSql} AS key, count(*)::int AS responses,
+              count(*) FILTER (WHERE CASE WHEN label IS NOT NULL THEN label = 'HARMFUL' ELSE flagged END)::int AS harmful,
+              count(*) FILTER (WHERE flagged)::int AS flagged, sum(reports)::int AS reports,
+              count(*) FILTER (WHERE "errorType" IS NOT NULL)::int AS errors,
+              sum("latencyMs")::float AS latency, sum("costMicros")::float AS cost,
+              count(*) FILTER (WHERE label = 'FALSE_REFUSAL')::int AS "falseRefusals"
+         FROM x ${lateral} GROUP BY 1 ORDER BY 1`,
+      [projectId],
+    );
+    return rows;
+  }
+
+  async function rolled(grain: "m" | "h", dim: string): Promise<Omit<Direct, "dim">[]> {
+    const { rows } = await pgPool().query<Omit<Direct, "dim">>(
+      `SELECT key, sum(responses)::int AS responses, sum(harmful)::int AS harmful, sum(flagged)::int AS flagged, sum(reports)::int AS reports,
+              sum(errors)::int AS errors, sum("latencySumMs")::float AS latency, sum("costSumMicros")::float AS cost, sum("falseRefusals")::int AS "falseRefusals"
+         FROM "MetricRollup" WHERE "projectId" = $1 AND grain = $2 AND dim = $3 GROUP BY key ORDER BY key`,
+      [projectId, grain, dim],
+    );
+    return rows;
+  }
+
+  it("equals the direct computation, overall and per dimension, at both grains", async () => {
+    const cases: [string, string, string?][] = [
+      ["all", "''"],
+      ["model", `"modelProvider" || '/' || "modelId" || COALESCE('@' || "modelVersion", '')`],
+      ["template", `COALESCE("promptTemplateId" || COALESCE('@' || "promptTemplateVersion", ''), '(none)')`],
+      ["region", `COALESCE(region, '(unknown)')`],
+      ["platform", `COALESCE(platform, '(unknown)')`],
+      ["flag", `f.key || '=' || (f.value->>'variant')`, `CROSS JOIN LATERAL jsonb_each(x."flagState") f`],
+    ];
+    for (const [dim, sql, lateral] of cases) {
+      const want = await direct(sql, lateral);
+      expect(want.length, dim).toBeGreaterThan(0);
+      for (const grain of ["m", "h"] as const) expect(await rolled(grain, dim), `${dim}/${grain}`).toEqual(want);
+    }
+    const all = (await direct("''"))[0]!;
+    // The fixture really exercises every counter.
+    expect(all.responses).toBe(240);
+    expect(all.harmful).toBeGreaterThan(0);
+    // 4 flagged responses judged not harmful, 5 unflagged ones confirmed harmful.
+    expect(all.harmful).toBe(all.flagged - 4 + 5);
+    expect(all.reports).toBeGreaterThan(0);
+    expect(all.errors).toBeGreaterThan(0);
+    expect(all.falseRefusals).toBeGreaterThan(0);
+  });
+
+  it("keeps the SQL and TypeScript dimension keys in step", async () => {
+    const samples = [
+      { modelProvider: "openai", modelId: "m", modelVersion: "1", promptTemplateId: "t", promptTemplateVersion: "2" },
+      { modelProvider: "x", modelId: "y", modelVersion: null, promptTemplateId: null, promptTemplateVersion: null },
+      { modelProvider: "x", modelId: "y", modelVersion: null, promptTemplateId: "t", promptTemplateVersion: null },
+    ];
+    for (const s of samples) {
+      const { rows } = await pgPool().query<{ model: string; template: string }>(
+        `SELECT ${SQL_MODEL_KEY} AS model, ${SQL_TEMPLATE_KEY} AS template FROM (SELECT $1::text AS "modelProvider", $2::text AS "modelId", $3::text AS "modelVersion", $4::text AS "promptTemplateId", $5::text AS "promptTemplateVersion") s`,
+        [s.modelProvider, s.modelId, s.modelVersion, s.promptTemplateId, s.promptTemplateVersion],
+      );
+      expect(rows[0]).toEqual({ model: modelKey(s), template: templateKey(s) });
+    }
+  });
+
+  it("counts distinct users per day and reviewer labels, and a new label moves the harmful count", async () => {
+    const users = await pgPool().query<{ users: number }>(`SELECT users FROM "MetricDailyUsers" WHERE "projectId" = $1 AND dim = 'all'`, [projectId]);
+    expect(users.rows).toEqual([{ users: 37 }]);
+    const labels = await pgPool().query<{ labels: string }>(`SELECT sum(labels)::text AS labels FROM "ReviewerRollup" WHERE "projectId" = $1 AND grain = 'h' AND "reviewerId" = $2`, [projectId, reviewerId]);
+    expect(labels.rows[0]!.labels).toBe("16");
+    const review = await pgPool().query<{ created: string }>(`SELECT sum(created)::text AS created FROM "ReviewRollup" WHERE "projectId" = $1 AND grain = 'h'`, [projectId]);
+    expect(Number(review.rows[0]!.created)).toBe(await db().triageItem.count({ where: { projectId } }));
+
+    // A later label on an unreviewed, unflagged item (a report) turns it harmful.
+    const before = (await rolled("h", "all"))[0]!.harmful;
+    const item = await db().triageItem.findFirstOrThrow({ where: { projectId, labels: { none: {} }, source: "REPORT" } });
+    await db().label.create({ data: { projectId, triageItemId: item.id, reviewerId, verdict: "HARMFUL", hazardCategories: [] } });
+    await drainRollups();
+    expect((await rolled("h", "all"))[0]!.harmful).toBe(before + 1);
+    expect(await rolled("h", "all")).toEqual(await direct("''"));
+  });
+});
