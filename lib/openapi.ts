@@ -4,6 +4,7 @@ import { z } from "zod";
 import {
   INGEST_LIMITS,
   interactionEventSchema,
+  outcomeEventSchema,
   reportEventSchema,
   singleReportSchema,
   verdictEventSchema,
@@ -33,7 +34,7 @@ const eventStatus = {
   properties: {
     index: { type: "integer" },
     type: { type: ["string", "null"] },
-    id: { type: ["string", "null"], description: "requestId of an interaction, eventId of a verdict or report" },
+    id: { type: ["string", "null"], description: "requestId of an interaction, eventId of a verdict, report or outcome" },
     status: { enum: ["accepted", "duplicate", "rejected"] },
     errors: {
       type: "array",
@@ -79,6 +80,7 @@ export function openApiDocument(serverUrl: string) {
         InteractionEvent: schema(interactionEventSchema),
         VerdictEvent: schema(verdictEventSchema),
         ReportEvent: schema(reportEventSchema),
+        OutcomeEvent: schema(outcomeEventSchema),
         SingleReport: schema(singleReportSchema),
         OfrepContext: {
           type: "object",
@@ -115,7 +117,7 @@ export function openApiDocument(serverUrl: string) {
     paths: {
       "/api/v1/events": {
         post: {
-          summary: "Ingest a batch of interactions, verdicts and reports",
+          summary: "Ingest a batch of interactions, verdicts, reports and business outcomes",
           description:
             "Each event is validated and stored on its own; the response has a status per event. Retrying with the same requestId/eventId is answered `duplicate` and changes nothing. Acknowledged events are committed. Scope: events:write.",
           requestBody: {
@@ -135,6 +137,7 @@ export function openApiDocument(serverUrl: string) {
                           { $ref: "#/components/schemas/InteractionEvent" },
                           { $ref: "#/components/schemas/VerdictEvent" },
                           { $ref: "#/components/schemas/ReportEvent" },
+                          { $ref: "#/components/schemas/OutcomeEvent" },
                         ],
                       },
                     },

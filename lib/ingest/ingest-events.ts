@@ -1,4 +1,4 @@
-// Stores a batch of interactions, verdicts and reports for one project.
+// Stores a batch of interactions, verdicts, reports and outcomes for one project.
 // Each event is validated on its own: valid events are stored even when others
 // are rejected, and each gets a status. Everything accepted is committed —
 // with its audit events and an outbox row — in one statement before the
@@ -18,6 +18,7 @@ import {
   ingestEventSchema,
   type EventStatus,
   type InteractionEvent,
+  type OutcomeEvent,
   type ReportEvent,
   type VerdictEvent,
 } from "@/lib/ingest/schemas";
@@ -32,7 +33,8 @@ export type IngestResult = {
 };
 
 type Row = Record<string, unknown>;
-type Pending = { index: number; kind: "interaction" | "verdict" | "report"; clientId: string; row: Row };
+type Kind = "interaction" | "verdict" | "report" | "outcome";
+type Pending = { index: number; kind: Kind; clientId: string; row: Row };
 
 const upper = <T extends string>(s: T) => s.toUpperCase() as Uppercase<T>;
 
@@ -132,6 +134,21 @@ async function reportRow(actor: ApiKeyActor, e: ReportEvent, receivedAt: Date): 
   };
 }
 
+async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: Date): Promise<Row> {
+  return {
+    id: randomUUID(),
+    projectId: actor.projectId,
+    eventId: e.eventId,
+    name: e.name,
+    value: e.value,
+    userRef: e.userId ? await pseudonymize(actor.projectId, e.userId) : null,
+    flagState: e.flags,
+    requestId: e.requestId ?? null,
+    occurredAt: new Date(e.occurredAt),
+    receivedAt,
+  };
+}
+
 export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[]): Promise<IngestResult> {
   const receivedAt = new Date();
   const results: EventStatus[] = new Array(rawEvents.length);
@@ -171,8 +188,10 @@ export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[]): Pr
       row = await interactionRow(actor, e, environmentId, receivedAt);
     } else if (e.type === "verdict") {
       row = verdictRow(actor, e, receivedAt);
-    } else {
+    } else if (e.type === "report") {
       row = await reportRow(actor, e, receivedAt);
+    } else {
+      row = await outcomeRow(actor, e, receivedAt);
     }
     pending.push({ index, kind: e.type, clientId, row });
   }
@@ -202,7 +221,7 @@ export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[]): Pr
 }
 
 async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: Date): Promise<Set<string>> {
-  const byKind = { interaction: [] as Row[], verdict: [] as Row[], report: [] as Row[] };
+  const byKind: Record<Kind, Row[]> = { interaction: [], verdict: [], report: [], outcome: [] };
   const audits: Row[] = [];
   for (const p of pending) {
     byKind[p.kind].push(toRecord(p.row));
@@ -225,7 +244,7 @@ async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: Date): 
   const { rows } = await pgPool().query<{ kind: string; id: string }>({
     name: "rampart-ingest",
     text: INGEST_SQL,
-    values: [JSON.stringify(byKind.interaction), JSON.stringify(byKind.verdict), JSON.stringify(byKind.report), JSON.stringify(audits), actor.projectId],
+    values: [JSON.stringify(byKind.interaction), JSON.stringify(byKind.verdict), JSON.stringify(byKind.report), JSON.stringify(audits), actor.projectId, JSON.stringify(byKind.outcome)],
   });
   if (rows.some((r) => r.kind === "outbox")) kickOutboxRelay();
   return new Set(rows.filter((r) => r.kind !== "outbox").map((r) => r.id));

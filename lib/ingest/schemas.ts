@@ -99,7 +99,24 @@ export const reportEventSchema = z.object({
   reporterId: text(200).optional(),
 });
 
-export const ingestEventSchema = z.discriminatedUnion("type", [interactionEventSchema, verdictEventSchema, reportEventSchema]);
+/**
+ * A business outcome (task completed, handle time, satisfaction score) with the
+ * flags the user saw: the ROI dashboard compares exposed and control cohorts.
+ */
+export const outcomeEventSchema = z.object({
+  type: z.literal("outcome"),
+  eventId: id,
+  occurredAt: timestamp,
+  /** Metric name, e.g. "task_completed" (1/0), "handle_time_s", "csat". */
+  name: key.regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits and _ . : - only"),
+  value: z.number().finite(),
+  flags: flagStateSchema.default({}),
+  /** The interaction this outcome followed, when there is one. */
+  requestId: id.optional(),
+  userId: text(200).optional(),
+});
+
+export const ingestEventSchema = z.discriminatedUnion("type", [interactionEventSchema, verdictEventSchema, reportEventSchema, outcomeEventSchema]);
 
 export const ingestBatchSchema = z.object({
   events: z.array(z.unknown()).min(1, "must contain at least one event").max(INGEST_LIMITS.maxEvents),
@@ -114,6 +131,7 @@ export const singleReportSchema = reportEventSchema.omit({ type: true, eventId: 
 export type InteractionEvent = z.infer<typeof interactionEventSchema>;
 export type VerdictEvent = z.infer<typeof verdictEventSchema>;
 export type ReportEvent = z.infer<typeof reportEventSchema>;
+export type OutcomeEvent = z.infer<typeof outcomeEventSchema>;
 export type IngestEvent = z.infer<typeof ingestEventSchema>;
 
 export type EventStatus =

@@ -66,6 +66,19 @@ export const reportColumns: Column[] = [
   ["receivedAt", "timestamp(3)"],
 ];
 
+export const outcomeColumns: Column[] = [
+  ["id", "uuid"],
+  ["projectId", "uuid"],
+  ["eventId", "text"],
+  ["name", "text"],
+  ["value", "double precision"],
+  ["userRef", "text"],
+  ["flagState", "jsonb"],
+  ["requestId", "text"],
+  ["occurredAt", "timestamp(3)"],
+  ["receivedAt", "timestamp(3)"],
+];
+
 export const auditColumns: Column[] = [
   ["orgId", "uuid"],
   ["projectId", "uuid"],
@@ -100,10 +113,12 @@ WITH
 ${insertCte("i_ins", "Interaction", interactionColumns, "$1", `"projectId", "requestId"`)},
 ${insertCte("v_ins", "Verdict", verdictColumns, "$2", `"projectId", "eventId"`)},
 ${insertCte("r_ins", "UserReport", reportColumns, "$3", `"projectId", "eventId"`)},
+${insertCte("b_ins", "BusinessEvent", outcomeColumns, "$6", `"projectId", "eventId"`)},
 inserted AS (
   SELECT 'interaction' AS kind, id FROM i_ins
   UNION ALL SELECT 'verdict', id FROM v_ins
   UNION ALL SELECT 'report', id FROM r_ins
+  UNION ALL SELECT 'outcome', id FROM b_ins
 ),
 a_ins AS (
   INSERT INTO "AuditEvent" (${auditColumns.map(([n]) => q(n)).join(", ")})
@@ -117,7 +132,8 @@ o_ins AS (
     'projectId', $5::text,
     'interactions', COALESCE((SELECT jsonb_agg(id) FROM i_ins), '[]'::jsonb),
     'verdicts', COALESCE((SELECT jsonb_agg(id) FROM v_ins), '[]'::jsonb),
-    'reports', COALESCE((SELECT jsonb_agg(id) FROM r_ins), '[]'::jsonb)
+    'reports', COALESCE((SELECT jsonb_agg(id) FROM r_ins), '[]'::jsonb),
+    'outcomes', COALESCE((SELECT jsonb_agg(id) FROM b_ins), '[]'::jsonb)
   )
   WHERE EXISTS (SELECT 1 FROM inserted)
   RETURNING id

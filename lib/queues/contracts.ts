@@ -21,6 +21,8 @@ export const queues = {
         interactions: z.array(z.uuid()),
         verdicts: z.array(z.uuid()),
         reports: z.array(z.uuid()),
+        /** Business outcomes (absent from batches written before outcomes existed). */
+        outcomes: z.array(z.uuid()).default([]),
       }),
     },
   },

@@ -13,6 +13,7 @@ export type {
 export { createTracker } from "./tracker.js";
 export type {
   InteractionInput,
+  OutcomeInput,
   ReportInput,
   ReportResult,
   Tracker,

@@ -53,6 +53,15 @@ describe("tracker", () => {
     expect(t.stats()).toMatchObject({ buffered: 0, accepted: 25, dropped: 0 });
   });
 
+  it("sends business outcomes with their flags, ids and times filled in", async () => {
+    const { t } = tracker();
+    const eventId = t.trackOutcome({ name: "task_completed", value: 1, flags: { "assistant-v2": { value: true, variant: "on" } }, requestId: "req-1" });
+    await t.flush();
+    const [event] = server.batches.flatMap((b) => b.events);
+    expect(event).toMatchObject({ type: "outcome", eventId, name: "task_completed", value: 1, requestId: "req-1", flags: { "assistant-v2": { variant: "on" } } });
+    expect(typeof event!.occurredAt).toBe("string");
+  });
+
   it("sends what is buffered every flushIntervalMs", async () => {
     const { t } = tracker({ flushIntervalMs: 30 });
     const requestId = t.trackInteraction({

@@ -22,6 +22,7 @@ import {
   type EventStatus,
   type IngestEvent,
   type InteractionEvent,
+  type OutcomeEvent,
   type ReportEvent,
   type VerdictEvent,
 } from "./wire-types.js";
@@ -89,6 +90,7 @@ export type VerdictInput = Omit<WithOptionalEnvelope<VerdictEvent, "eventId">, "
   scores?: VerdictEvent["scores"];
 };
 export type ReportInput = WithOptionalEnvelope<ReportEvent, "eventId">;
+export type OutcomeInput = WithOptionalEnvelope<OutcomeEvent, "eventId">;
 
 export type ReportResult =
   | { ok: true; status: EventStatus; eventId: string }
@@ -108,6 +110,8 @@ export interface Tracker {
   trackVerdict(input: VerdictInput): string;
   /** Buffers a user report; returns its eventId. */
   trackReport(input: ReportInput): string;
+  /** Buffers a business outcome (for the ROI dashboard); returns its eventId. */
+  trackOutcome(input: OutcomeInput): string;
   /** Sends one report right away (POST /api/v1/reports), retrying like batches. Never rejects. */
   reportOnce(input: ReportInput): Promise<ReportResult>;
   /** Sends everything buffered so far; resolves when each of those events is stored, rejected or dropped. Never rejects. */
@@ -194,6 +198,12 @@ class TrackerImpl implements Tracker {
   trackReport(input: ReportInput): string {
     const eventId = input.eventId ?? uuid();
     this.enqueue({ ...input, type: "report", eventId, occurredAt: isoTime(input.occurredAt) });
+    return eventId;
+  }
+
+  trackOutcome(input: OutcomeInput): string {
+    const eventId = input.eventId ?? uuid();
+    this.enqueue({ ...input, type: "outcome", eventId, occurredAt: isoTime(input.occurredAt) });
     return eventId;
   }
 

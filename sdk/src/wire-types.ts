@@ -88,7 +88,20 @@ export type ReportEvent = {
   reporterId?: string;
 };
 
-export type IngestEvent = InteractionEvent | VerdictEvent | ReportEvent;
+/** A business outcome (task completed, handle time, satisfaction) with the flags the user saw; feeds the ROI dashboard. */
+export type OutcomeEvent = {
+  type: "outcome";
+  eventId: string;
+  occurredAt: string;
+  /** Letters, digits and _ . : - (e.g. "task_completed", "handle_time_s"). */
+  name: string;
+  value: number;
+  flags?: Record<string, FlagStateEntry>;
+  requestId?: string;
+  userId?: string;
+};
+
+export type IngestEvent = InteractionEvent | VerdictEvent | ReportEvent | OutcomeEvent;
 
 export type EventStatus =
   | { index: number; type: string | null; id: string | null; status: "accepted" | "duplicate" }

@@ -66,6 +66,18 @@ describe("dashboard rollups", () => {
       if (n % 7 === 0) events.push(verdict(requestId, { decision: n % 14 === 0 ? "block" : "flag", occurredAt: new Date(base + n * 47_000).toISOString() }));
       if (n % 11 === 0) events.push(verdict(requestId, { decision: "pass", scores: { S1: 0.01 } }));
       if (n % 13 === 0) events.push(report(requestId));
+      if (n % 3 === 0) {
+        events.push({
+          type: "outcome",
+          eventId: `o-${randomUUID()}`,
+          occurredAt: new Date(base + n * 47_000 + 5_000).toISOString(),
+          name: n % 2 ? "task_completed" : "handle_time_s",
+          value: n % 2 ? (n % 4 === 1 ? 1 : 0) : 30 + (n % 17),
+          flags: { "assistant-v2": variants[Math.floor(n / 6) % 2]! },
+          requestId,
+          userId: `user-${n % 37}`,
+        });
+      }
     }
     // Verdicts that arrive before their interaction must still count with it.
     const late = events.splice(0, 30);
@@ -152,6 +164,23 @@ describe("dashboard rollups", () => {
     expect(all.reports).toBeGreaterThan(0);
     expect(all.errors).toBeGreaterThan(0);
     expect(all.falseRefusals).toBeGreaterThan(0);
+  });
+
+  it("sums business outcomes per metric, flag and variant", async () => {
+    const want = await pgPool().query(
+      `SELECT e.name, f.key AS "flagKey", f.value->>'variant' AS variant, count(*)::int AS n, sum(e.value)::float AS sum, sum(e.value * e.value)::float AS "sumSq"
+         FROM "BusinessEvent" e CROSS JOIN LATERAL jsonb_each(e."flagState") f WHERE e."projectId" = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      [projectId],
+    );
+    expect(want.rows.length).toBe(4);
+    for (const grain of ["m", "h"]) {
+      const got = await pgPool().query(
+        `SELECT name, "flagKey", variant, sum(n)::int AS n, sum(sum)::float AS sum, sum("sumSq")::float AS "sumSq"
+           FROM "BusinessRollup" WHERE "projectId" = $1 AND grain = $2 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        [projectId, grain],
+      );
+      expect(got.rows).toEqual(want.rows);
+    }
   });
 
   it("keeps the SQL and TypeScript dimension keys in step", async () => {

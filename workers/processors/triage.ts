@@ -4,7 +4,7 @@ import { queues } from "@/lib/queues/contracts";
 import { processAcceptedBatch } from "@/lib/triage/process-signals";
 import { countForRollback } from "@/lib/rollback/record-counters";
 import { markOutboxProcessed, outboxRowId } from "@/lib/outbox/relay";
-import { markIngestDirty } from "@/lib/metrics/rollup";
+import { markBusinessDirty, markIngestDirty } from "@/lib/metrics/rollup";
 
 export async function processIngestAccepted(job: Job): Promise<{ items: number }> {
   const batch = queues.ingest.jobs.accepted.parse(job.data);
@@ -13,6 +13,7 @@ export async function processIngestAccepted(job: Job): Promise<{ items: number }
   const result = await processAcceptedBatch(batch);
   // Before the outbox row is done with: a crash here redelivers the batch, and marking is idempotent.
   await markIngestDirty(batch);
+  await markBusinessDirty(batch.projectId, batch.outcomes);
   const row = outboxRowId(job.id);
   if (row !== null) await markOutboxProcessed(row);
   return result;
