@@ -1,6 +1,8 @@
 // First-run setup: an organization, two demo projects, one account per role
 // and a little sample traffic, so a newcomer sees a populated console. Runs
 // only against an empty database; prints the sign-in details once.
+import { seedHistory } from "./seed-history";
+import { markAllDirty } from "@/lib/metrics/rollup";
 import "@/workers/load-env";
 import { randomBytes } from "node:crypto";
 import { db, disconnectDb, type Tx } from "@/lib/db";
@@ -454,11 +456,14 @@ async function seed() {
         }
         for (const d of specialInteractions) await seedSpecialInteraction(tx, project.id, production.id, p.slug, d, now, signals);
         await seedTriageItems(tx, project, signals, now);
+        await seedHistory(tx, project, production.id, now);
         if (p.slug === "support-assistant") await seedDisagreement(tx, project, users, now);
       }
     },
     { timeout: 60_000 },
   );
+  // Dashboards read rollups: rebuild them from everything just written (the worker does the work).
+  await markAllDirty();
 
   console.log(
     [

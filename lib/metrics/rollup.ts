@@ -647,3 +647,24 @@ export async function drainRollups(opts: { now?: Date } = {}): Promise<{ passes:
     if (r.buckets === 0) return { passes, hours };
   }
 }
+
+/**
+ * Marks every bucket of a project (or of all projects) dirty, so the next
+ * passes rebuild its rollups from scratch: after a bulk load that bypassed
+ * ingest (seeding, restores), or if rollups are ever in doubt.
+ */
+export async function markAllDirty(projectId: string | null = null, q: Queryable = pgPool()): Promise<number> {
+  const { rowCount } = await q.query(
+    `INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
+     SELECT "projectId", kind, bucket, clock_timestamp() FROM (
+       SELECT DISTINCT "projectId", 'interactions' AS kind, date_trunc('minute', "occurredAt") AS bucket FROM "Interaction" WHERE $1::uuid IS NULL OR "projectId" = $1
+       UNION SELECT DISTINCT "projectId", 'users', date_trunc('day', "occurredAt") FROM "Interaction" WHERE $1::uuid IS NULL OR "projectId" = $1
+       UNION SELECT DISTINCT "projectId", 'business', date_trunc('minute', "occurredAt") FROM "BusinessEvent" WHERE $1::uuid IS NULL OR "projectId" = $1
+       UNION SELECT DISTINCT "projectId", 'review', date_trunc('minute', "createdAt") FROM "TriageItem" WHERE $1::uuid IS NULL OR "projectId" = $1
+       UNION SELECT DISTINCT "projectId", 'reviewer', date_trunc('minute', "createdAt") FROM "Label" WHERE $1::uuid IS NULL OR "projectId" = $1
+     ) d
+     ${MARK_CONFLICT}`,
+    [projectId],
+  );
+  return rowCount ?? 0;
+}

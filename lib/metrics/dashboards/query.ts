@@ -1,0 +1,103 @@
+// Reads of the rollup tables shared by the dashboards. Every query is scoped
+// to one project and reads rollups only (never the raw interactions).
+import "server-only";
+import { pgPool } from "@/lib/db";
+import type { ResolvedRange } from "@/lib/metrics/dashboards/types";
+
+export type Sums = {
+  responses: number;
+  errors: number;
+  flagged: number;
+  harmful: number;
+  falseRefusals: number;
+  reviewed: number;
+  reports: number;
+  latencyCount: number;
+  latencySumMs: number;
+  costCount: number;
+  costSumMicros: number;
+};
+
+const SUMS_SQL = `sum(responses)::int AS responses, sum(errors)::int AS errors, sum(flagged)::int AS flagged, sum(harmful)::int AS harmful,
+  sum("falseRefusals")::int AS "falseRefusals", sum(reviewed)::int AS reviewed, sum(reports)::int AS reports,
+  sum("latencyCount")::int AS "latencyCount", sum("latencySumMs")::float8 AS "latencySumMs",
+  sum("costCount")::int AS "costCount", sum("costSumMicros")::float8 AS "costSumMicros"`;
+
+export const emptySums = (): Sums => ({ responses: 0, errors: 0, flagged: 0, harmful: 0, falseRefusals: 0, reviewed: 0, reports: 0, latencyCount: 0, latencySumMs: 0, costCount: 0, costSumMicros: 0 });
+
+export function addSums(into: Sums, from: Sums): Sums {
+  for (const k of Object.keys(into) as (keyof Sums)[]) into[k] += from[k];
+  return into;
+}
+
+/** Overall sums per time step (dim "all"). */
+export async function metricSeries(projectId: string, r: ResolvedRange): Promise<(Sums & { t: Date })[]> {
+  const { rows } = await pgPool().query<Sums & { t: Date }>(
+    `SELECT date_bin(make_interval(secs => $5), bucket, $3::timestamptz) AS t, ${SUMS_SQL}
+       FROM "MetricRollup" WHERE "projectId" = $1 AND grain = $2 AND dim = 'all' AND bucket >= $3 AND bucket < $4
+      GROUP BY 1 ORDER BY 1`,
+    [projectId, r.grain, r.from, r.to, r.stepMs / 1000],
+  );
+  return rows;
+}
+
+/** Sums per key of each dimension asked for. */
+export async function metricSplits(projectId: string, r: ResolvedRange, dims: string[]): Promise<(Sums & { dim: string; key: string })[]> {
+  const { rows } = await pgPool().query<Sums & { dim: string; key: string }>(
+    `SELECT dim, key, ${SUMS_SQL}
+       FROM "MetricRollup" WHERE "projectId" = $1 AND grain = $2 AND dim = ANY($5::text[]) AND bucket >= $3 AND bucket < $4
+      GROUP BY dim, key ORDER BY dim, sum(responses) DESC, key`,
+    [projectId, r.grain, r.from, r.to, dims],
+  );
+  return rows;
+}
+
+/** Sum of daily distinct users over the UTC days the range touches, per dimension key ("user-days"). */
+export async function userDays(projectId: string, r: ResolvedRange, dims: string[]): Promise<Map<string, number>> {
+  const { rows } = await pgPool().query<{ dim: string; key: string; users: number }>(
+    `SELECT dim, key, sum(users)::int AS users FROM "MetricDailyUsers"
+      WHERE "projectId" = $1 AND dim = ANY($4::text[]) AND day >= ($2::timestamptz AT TIME ZONE 'UTC')::date AND day < ($3::timestamptz AT TIME ZONE 'UTC')::date + 1
+      GROUP BY dim, key`,
+    [projectId, r.from, new Date(Date.parse(r.to) - 1).toISOString(), dims],
+  );
+  return new Map(rows.map((x) => [`${x.dim}\u0000${x.key}`, x.users]));
+}
+
+/** Element-wise sums of a histogram column per dimension key. */
+export async function histBy(projectId: string, r: ResolvedRange, dims: string[], column: "latencyHist" | "costHist"): Promise<Map<string, number[]>> {
+  const { rows } = await pgPool().query<{ dim: string; key: string; i: number; n: number }>(
+    `SELECT m.dim, m.key, u.i::int AS i, sum(u.v)::int AS n
+       FROM "MetricRollup" m CROSS JOIN LATERAL unnest(m."${column}") WITH ORDINALITY AS u(v, i)
+      WHERE m."projectId" = $1 AND m.grain = $2 AND m.dim = ANY($5::text[]) AND m.bucket >= $3 AND m.bucket < $4
+      GROUP BY 1, 2, 3`,
+    [projectId, r.grain, r.from, r.to, dims],
+  );
+  return collectHists(rows.map((x) => [`${x.dim}\u0000${x.key}`, x.i, x.n]));
+}
+
+/** Element-wise sums of a histogram column per time step (dim "all"). */
+export async function histSeries(projectId: string, r: ResolvedRange, column: "latencyHist" | "costHist"): Promise<Map<string, number[]>> {
+  const { rows } = await pgPool().query<{ t: Date; i: number; n: number }>(
+    `SELECT date_bin(make_interval(secs => $5), m.bucket, $3::timestamptz) AS t, u.i::int AS i, sum(u.v)::int AS n
+       FROM "MetricRollup" m CROSS JOIN LATERAL unnest(m."${column}") WITH ORDINALITY AS u(v, i)
+      WHERE m."projectId" = $1 AND m.grain = $2 AND m.dim = 'all' AND m.bucket >= $3 AND m.bucket < $4
+      GROUP BY 1, 2`,
+    [projectId, r.grain, r.from, r.to, r.stepMs / 1000],
+  );
+  return collectHists(rows.map((x) => [x.t.toISOString(), x.i, x.n]));
+}
+
+function collectHists(entries: [string, number, number][]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [key, i, n] of entries) {
+    let h = out.get(key);
+    if (!h) out.set(key, (h = []));
+    while (h.length < i) h.push(0);
+    h[i - 1] = n;
+  }
+  return out;
+}
+
+export const per1k = (n: number, d: number): number | null => (d > 0 ? (n / d) * 1000 : null);
+export const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
+export const round = (v: number | null, digits = 2): number | null => (v === null ? null : Number(v.toFixed(digits)));
