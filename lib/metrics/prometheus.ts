@@ -7,8 +7,7 @@
 // state, read by grouped queries over all projects at once that never touch
 // Interaction: harmful rates from the per-minute rollups (MetricRollup), SLA
 // breaches from the hourly review rollups (ReviewRollup), the rest from
-// counts over indexes. The cost of each is noted beside it (figures for
-// 100,000 open triage items in the README's Prometheus section).
+// counts over indexes. The cost of each is noted beside it.
 import "server-only";
 import { db } from "@/lib/db";
 import { config } from "@/lib/config";
