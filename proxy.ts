@@ -12,6 +12,7 @@ export async function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Everything except public APIs, auth, health, static assets and the sign-in page.
-  matcher: ["/((?!api/|_next/|sign-in|favicon\\.ico|robots\\.txt).*)"],
+  // Everything except public APIs, auth, health, the Prometheus scrape (its own
+  // bearer token), static assets and the sign-in page.
+  matcher: ["/((?!api/|_next/|sign-in|metrics$|favicon\\.ico|robots\\.txt).*)"],
 };

@@ -50,7 +50,13 @@ describe("configuration", () => {
     expect(problemsOf({ ...valid, OIDC_ISSUER: "https://id.example.com", OIDC_CLIENT_ID: "a", OIDC_CLIENT_SECRET: "b" })).toEqual([]);
   });
 
+  it("refuses a metrics token that is short or could not travel in a Bearer header", () => {
+    expect(problemsOf({ ...valid, RAMPART_METRICS_TOKEN: "short" })).toEqual([expect.stringMatching(/^RAMPART_METRICS_TOKEN: must be at least 16/)]);
+    expect(problemsOf({ ...valid, RAMPART_METRICS_TOKEN: "has spaces in the middle" })).toEqual([expect.stringMatching(/^RAMPART_METRICS_TOKEN: may hold only/)]);
+    expect(parseConfig({ ...valid, RAMPART_METRICS_TOKEN: "Zm9vYmFyYmF6cXV4cXV1eA==" }).RAMPART_METRICS_TOKEN).toBe("Zm9vYmFyYmF6cXV4cXV1eA==");
+  });
+
   it("treats empty optional settings as unset", () => {
-    expect(parseConfig({ ...valid, OIDC_ISSUER: "", METRICS_TOKEN: "" }).OIDC_ISSUER).toBeUndefined();
+    expect(parseConfig({ ...valid, OIDC_ISSUER: "", RAMPART_METRICS_TOKEN: "" }).OIDC_ISSUER).toBeUndefined();
   });
 });

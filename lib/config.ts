@@ -34,7 +34,18 @@ export const configSchema = z
     DATA_DIR: z.string().default(".data/files"),
     /** Where export files and their manifests are written; web (downloads) and workers (writers) must both reach it. */
     EXPORT_DIR: z.string().min(1).default(".data/exports"),
-    METRICS_TOKEN: optionalString,
+    /**
+     * Bearer token Prometheus presents to GET /metrics; unset disables the endpoint (404).
+     * Sent in a header, so RFC 6750 token characters only, and long enough not to be guessed.
+     */
+    RAMPART_METRICS_TOKEN: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .string()
+        .min(16, "must be at least 16 characters")
+        .regex(/^[A-Za-z0-9\-._~+/]+=*$/, "may hold only letters, digits and - . _ ~ + / (then = padding)")
+        .optional(),
+    ),
     /** Requests per second one API key may make, unless the key sets its own limit. */
     API_KEY_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(5000),
     /** How long a worker's job lock lasts; a killed worker's jobs are retried after about this long. */

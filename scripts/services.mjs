@@ -788,6 +788,21 @@ export async function ensureChromium({ path: chromium = "/usr/bin/chromium", log
   );
 }
 
+/** promtool (Debian package "prometheus"): the integration tests check the /metrics output with it. */
+export async function ensurePromtool({ log = console.log } = {}) {
+  const found = which("promtool");
+  if (found) return found;
+  if (isRoot() && isDebian() && which("apt-get")) {
+    await aptInstall(["prometheus"], log, ["--no-install-recommends"]);
+    const installed = which("promtool");
+    if (installed) return installed;
+  }
+  throw new Error(
+    "promtool is not installed. Install it (`sudo apt-get install -y --no-install-recommends prometheus` on Debian/Ubuntu) " +
+      "or put a promtool binary on PATH.",
+  );
+}
+
 export async function ensureServices({
   databaseUrl,
   redisUrl,

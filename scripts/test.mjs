@@ -1,6 +1,7 @@
 // `npm test`: everything the suite needs, then typecheck, lint, unit,
 // integration and end-to-end tests, against a database of its own
 // (rampart_test, recreated each run) and Redis database 1.
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { generatedSecrets } from "./lib/env-file.mjs";
 import { buildIsCurrent, writeBuildStamp } from "./lib/build-stamp.mjs";
@@ -21,6 +22,8 @@ const testEnv = {
   DATA_DIR: ".data/test-files",
   EXPORT_DIR: ".data/test-exports",
   SEED_PASSWORD: "rampart-e2e-password",
+  // The e2e tests scrape /metrics with it (unset, the endpoint answers 404).
+  RAMPART_METRICS_TOKEN: randomBytes(24).toString("base64url"),
   OIDC_ISSUER: "",
   OIDC_CLIENT_ID: "",
   OIDC_CLIENT_SECRET: "",
@@ -53,7 +56,7 @@ async function main() {
   done(t);
 
   t = step("Postgres and Redis (test database rampart_test, Redis db 1)");
-  const { ensureServices, ensureDatabase, ensureChromium } = await import("./services.mjs");
+  const { ensureServices, ensureDatabase, ensureChromium, ensurePromtool } = await import("./services.mjs");
   await ensureServices({ databaseUrl: testEnv.DATABASE_URL, redisUrl: testEnv.REDIS_URL });
   await ensureDatabase(testEnv.DATABASE_URL, { recreate: true, log: (m) => console.log(`  ${m}`) });
   await run("redis-cli", ["-u", testEnv.REDIS_URL, "FLUSHDB"], { quiet: true });
@@ -61,6 +64,10 @@ async function main() {
 
   t = step("Chromium for the end-to-end tests");
   testEnv.CHROMIUM_PATH = await ensureChromium({ path: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", log: (m) => console.log(`  ${m}`) });
+  done(t);
+
+  t = step("promtool for the /metrics test");
+  await ensurePromtool({ log: (m) => console.log(`  ${m}`) });
   done(t);
 
   t = step("Prisma client and migrations");

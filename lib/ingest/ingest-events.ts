@@ -24,6 +24,7 @@ import {
 } from "@/lib/ingest/schemas";
 import { INGEST_SQL, toRecord } from "@/lib/ingest/sql";
 import { recordCosts, type CostSample } from "@/lib/flags/delivery/cost-breaker";
+import { countIngestResults } from "@/lib/metrics/process-counters";
 
 export type IngestResult = {
   accepted: number;
@@ -217,6 +218,7 @@ export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[]): Pr
   if (costs.length > 0) await recordCosts(costs);
   const tally = { accepted: 0, duplicate: 0, rejected: 0 };
   for (const r of results) tally[r.status]++;
+  countIngestResults(actor.projectId, results);
   return { ...tally, results };
 }
 

@@ -17,6 +17,7 @@ import { snapshotStore, type EnvironmentSnapshot } from "@/lib/flags/delivery/sn
 import { signStreamToken } from "@/lib/flags/delivery/stream-token";
 import { takeLocalToken } from "@/lib/http/local-rate-limit";
 import { errorHeaders } from "@/lib/http/responses";
+import { flagEvaluationCounts, reasonSlot } from "@/lib/metrics/process-counters";
 
 export type PlainRequest = {
   method: string;
@@ -31,6 +32,7 @@ export const OFREP_PREFIX = "/ofrep/v1/";
 export const STREAM_PATH = "/ofrep/v1/stream";
 const MAX_BODY = 64 * 1024;
 const INACTIVITY_DELAY_SEC = 120;
+const ERROR_SLOT = reasonSlot("ERROR");
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): PlainResponse => ({
   status,
@@ -172,6 +174,7 @@ export async function evaluateSingle(req: PlainRequest, key: string): Promise<Pl
     if (!parsed.ok) return json(400, { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
     const env = await environmentFor(actor, req.header("x-rampart-environment"));
     const r = evaluateOne(env, key, parsed.context, await userRefFor(env, actor.projectId, parsed.context));
+    flagEvaluationCounts(actor.projectId)[r.ok ? reasonSlot(r.reason) : ERROR_SLOT]!++;
     if (!r.ok) return json(r.errorCode === "FLAG_NOT_FOUND" ? 404 : 400, { key, errorCode: r.errorCode, errorDetails: r.errorDetails });
     return json(200, { key, value: r.value, reason: r.reason, variant: r.variant, metadata: r.metadata });
   } catch (err) {
@@ -188,7 +191,12 @@ export async function evaluateBulk(req: PlainRequest, origin: string): Promise<P
     const env = await environmentFor(actor, req.header("x-rampart-environment"));
     const userRef = await userRefFor(env, actor.projectId, parsed.context);
     const parts: string[] = [];
-    for (const key of env.sortedKeys) parts.push(fragmentOf(env, key, evaluateOne(env, key, parsed.context, userRef)));
+    const counts = flagEvaluationCounts(actor.projectId);
+    for (const key of env.sortedKeys) {
+      const r = evaluateOne(env, key, parsed.context, userRef);
+      counts[r.ok ? reasonSlot(r.reason) : ERROR_SLOT]!++;
+      parts.push(fragmentOf(env, key, r));
+    }
     const flagsJson = `[${parts.join(",")}]`;
     // The ETag covers what was evaluated, not the stream URL (whose token is fresh each time).
     const etag = `"${hash("sha1", env.revision + flagsJson, "base64url").slice(0, 22)}"`;
