@@ -14,6 +14,7 @@ describe("process counters", () => {
       { type: "interaction", status: "accepted" },
       { type: "verdict", status: "duplicate" },
       { type: "report", status: "rejected" },
+      { type: "outcome", status: "accepted" },
       { type: "bogus", status: "rejected" },
       { type: null, status: "rejected" },
     ]);
@@ -22,8 +23,10 @@ describe("process counters", () => {
     expect(valueOf(ingest, { kind: "verdict", status: "duplicate" })).toBe(1);
     expect(valueOf(ingest, { kind: "report", status: "rejected" })).toBe(1);
     expect(valueOf(ingest, { kind: "unknown", status: "rejected" })).toBe(2);
+    expect(valueOf(ingest, { kind: "outcome", status: "accepted" })).toBe(1);
     expect(valueOf(ingest, { kind: "report", status: "accepted" })).toBe(0);
-    expect(ingest).toHaveLength(10);
+    // 4 kinds × 3 statuses, and unknown/rejected once seen.
+    expect(ingest).toHaveLength(13);
   });
 
   it("counts flag evaluations per reason, unexpected reasons as UNKNOWN, per project", () => {

@@ -10,7 +10,7 @@
 // of them adds must be the counts the other one serves.
 import "server-only";
 
-export const ingestKinds = ["interaction", "verdict", "report"] as const;
+export const ingestKinds = ["interaction", "verdict", "report", "outcome"] as const;
 /** An event whose type was not one of ingestKinds (rejected, so never stored). */
 export const UNKNOWN_KIND = "unknown";
 export const ingestStatuses = ["accepted", "duplicate", "rejected"] as const;
@@ -44,6 +44,8 @@ function kindIndex(type: string | null): number {
       return 1;
     case "report":
       return 2;
+    case "outcome":
+      return 3;
     default:
       return ingestKinds.length;
   }
