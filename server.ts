@@ -13,8 +13,9 @@ import { handleOfrepNode } from "@/lib/http/ofrep-node";
 import { streamHub } from "@/lib/flags/delivery/sse";
 import { handleCors } from "@/lib/http/cors";
 import { readNodeBody } from "@/lib/http/read-node-body";
+import { setBaselineHeaders } from "@/lib/http/security-headers";
 
-loadConfigOrExit();
+const { NEXTAUTH_URL } = loadConfigOrExit();
 const port = Number(process.env.PORT ?? 3000);
 const lean = process.env.RAMPART_LEAN_HTTP !== "0";
 
@@ -42,7 +43,6 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
 async function send(res: ServerResponse, response: Response) {
   res.statusCode = response.status;
   response.headers.forEach((value, key) => res.setHeader(key, value));
-  res.setHeader("x-content-type-options", "nosniff");
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
@@ -50,6 +50,7 @@ await app.prepare();
 
 const server = createServer((req, res) => {
   const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+  setBaselineHeaders(req, res, path, NEXTAUTH_URL);
   if (handleCors(req, res, path)) return;
   // Flag evaluation and its push stream never go through Next (OFREP has no Next route).
   if (handleOfrepNode(req, res)) return;

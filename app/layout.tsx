@@ -1,6 +1,10 @@
 import type { Metadata } from "next";
 import "./globals.css";
 
+// Every page is rendered per request: a prerendered page would carry no CSP
+// nonce on its scripts, and the policy (proxy.ts) would block them.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Rampart", template: "%s · Rampart" },
   description: "Trust-and-safety console for LLM features",

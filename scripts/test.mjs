@@ -10,6 +10,7 @@ import { bin, done, run, step } from "./lib/run.mjs";
 const PORT = 3100;
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const RESULTS = ".data/test-results";
+const SERVER_LOG = `${RESULTS}/server.log`;
 
 const testEnv = {
   ...process.env,
@@ -102,16 +103,28 @@ async function main() {
   } else {
     t = step("Production build");
     await run("npm", ["run", "--silent", "build"], { env: testEnv });
+    done(t);
+
+    // Before the stamp: a build is only ever reused once it has passed this
+    // check with the secrets it was built with (each run makes new ones).
+    t = step("No secrets in the client bundle");
+    await run("node", ["scripts/check-bundle-secrets.mjs"], { env: testEnv });
     writeBuildStamp();
     done(t);
   }
 
   t = step("End-to-end tests (Playwright, Chromium)");
   try {
-    await run(bin("playwright"), ["test"], { env: { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: `${RESULTS}/playwright.json` } });
+    await run(bin("playwright"), ["test"], {
+      env: { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: `${RESULTS}/playwright.json`, RAMPART_SERVER_LOG: SERVER_LOG },
+    });
   } finally {
     countPlaywright(`${RESULTS}/playwright.json`);
   }
+  done(t);
+
+  t = step("No secrets in the server and worker output of the end-to-end run");
+  await run("node", ["scripts/check-bundle-secrets.mjs", "--log", SERVER_LOG], { env: testEnv });
   done(t);
 }
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const INPUTS = ["app", "components", "lib", "workers", "prisma", "scripts/db", "types", "public"];
-const FILES = ["server.ts", "package-lock.json", "next.config.ts", "tsconfig.json", "postcss.config.mjs", "proxy.ts", "instrumentation.ts", "scripts/bundle.mjs"];
+const FILES = ["server.ts", "package-lock.json", "next.config.ts", "tsconfig.json", "postcss.config.mjs", "proxy.ts", "instrumentation.ts", "instrumentation-client.ts", "scripts/bundle.mjs"];
 const STAMP = ".next/rampart-build-stamp";
 
 function walk(dir, out) {

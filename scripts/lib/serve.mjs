@@ -1,11 +1,27 @@
 // Runs the web server (next start) and the worker side by side. Ctrl-C or
 // SIGTERM stops both cleanly; if either exits on its own, the other is stopped.
+// Given a logFile, their output is also appended there (npm test checks it
+// for secrets after the end-to-end run).
 import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 
-export function serve({ port = 3000, env = process.env, log = console.log } = {}) {
+export function serve({ port = 3000, env = process.env, log = console.log, logFile } = {}) {
+  if (logFile) mkdirSync(dirname(logFile), { recursive: true });
+  const copy = logFile ? createWriteStream(logFile, { flags: "a" }) : null;
+  const start = (script, childEnv) => {
+    const child = spawn(process.execPath, ["--enable-source-maps", script], { stdio: copy ? ["inherit", "pipe", "pipe"] : "inherit", env: childEnv });
+    if (copy) {
+      for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+        from.pipe(to, { end: false });
+        from.pipe(copy, { end: false });
+      }
+    }
+    return child;
+  };
   const children = [
-    { name: "web", child: spawn(process.execPath, ["--enable-source-maps", "dist/server.mjs"], { stdio: "inherit", env: { ...env, PORT: String(port), NODE_ENV: "production" } }) },
-    { name: "worker", child: spawn(process.execPath, ["--enable-source-maps", "dist/worker.mjs"], { stdio: "inherit", env }) },
+    { name: "web", child: start("dist/server.mjs", { ...env, PORT: String(port), NODE_ENV: "production" }) },
+    { name: "worker", child: start("dist/worker.mjs", env) },
   ];
   let stopping = false;
   const stop = (signal = "SIGTERM") => {
