@@ -9,6 +9,11 @@ import { formatCell, formatTick } from "@/components/dashboards/format";
 const COLORS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2"];
 const MAX_BARS = 20;
 const noopSubscribe = () => () => undefined;
+/** Long category names keep both ends (a flag's key and its variant, a model and its version). */
+const shorten = (v: unknown) => {
+  const s = String(v);
+  return s.length > 22 ? `${s.slice(0, 10)}…${s.slice(-11)}` : s;
+};
 
 export function ChartCard({ chart, csvHref, stepMs }: { chart: Chart; csvHref: string; stepMs: number }) {
   // False while rendering on the server and hydrating, true once in the browser (charts measure the DOM).
@@ -68,7 +73,7 @@ export function ChartCard({ chart, csvHref, stepMs }: { chart: Chart; csvHref: s
                   ) : (
                     <BarChart data={data} margin={{ top: 5, right: 16, bottom: 5, left: 0 }}>
                       <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
-                      <XAxis dataKey={x} fontSize={12} interval={0} tickFormatter={(v: string) => (String(v).length > 18 ? `${String(v).slice(0, 17)}…` : String(v))} />
+                      <XAxis dataKey={x} fontSize={12} interval={0} tickFormatter={shorten} />
                       <YAxis fontSize={12} width={56} />
                       <Tooltip formatter={tooltip} />
                       <Legend />

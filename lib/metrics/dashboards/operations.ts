@@ -4,7 +4,7 @@ import "server-only";
 import { pgPool } from "@/lib/db";
 import { openStatuses } from "@/lib/review/queue-schemas";
 import { DURATION_S_BOUNDS, emptyHist, mergeHist, quantile } from "@/lib/metrics/histogram";
-import { ratio, round } from "@/lib/metrics/dashboards/query";
+import { fillSteps, ratio, round } from "@/lib/metrics/dashboards/query";
 import type { Chart, Dashboard, ResolvedRange } from "@/lib/metrics/dashboards/types";
 
 const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"];
@@ -130,7 +130,7 @@ export async function operationsDashboard(projectId: string, range: ResolvedRang
       { key: "resolved", label: "Resolved", format: "int" },
       { key: "breaches", label: "Breaches", format: "int" },
     ],
-    rows: trend.rows.map((r) => ({
+    rows: fillSteps(range, trend.rows, (t) => ({ t, created: 0, firstTriaged: 0, resolved: 0, firstTriageBreached: 0, resolutionBreached: 0 })).map((r) => ({
       time: r.t.toISOString(),
       created: r.created,
       firstTriaged: r.firstTriaged,

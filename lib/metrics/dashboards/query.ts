@@ -101,3 +101,17 @@ function collectHists(entries: [string, number, number][]): Map<string, number[]
 export const per1k = (n: number, d: number): number | null => (d > 0 ? (n / d) * 1000 : null);
 export const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
 export const round = (v: number | null, digits = 2): number | null => (v === null ? null : Number(v.toFixed(digits)));
+
+/** The start of every time step of a range, so that charts show quiet intervals as such rather than drawing across them. */
+export function timeSteps(r: ResolvedRange): string[] {
+  const out: string[] = [];
+  const end = Date.parse(r.to);
+  for (let t = Date.parse(r.from); t < end && out.length < 5000; t += r.stepMs) out.push(new Date(t).toISOString());
+  return out;
+}
+
+/** Rows keyed by their time, one per step, with `empty` for steps that had none. */
+export function fillSteps<T extends { t: Date }>(r: ResolvedRange, rows: T[], empty: (t: Date) => T): T[] {
+  const byTime = new Map(rows.map((x) => [x.t.toISOString(), x]));
+  return timeSteps(r).map((iso) => byTime.get(iso) ?? empty(new Date(iso)));
+}

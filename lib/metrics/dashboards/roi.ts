@@ -25,12 +25,15 @@ const CONTROL_NAMES = ["control", "off", "false", "disabled", "baseline"];
 
 export async function roiDashboard(projectId: string, range: ResolvedRange, opts: { flag?: string | null; control?: string | null }): Promise<Dashboard> {
   const pool = pgPool();
-  const flagRows = await pool.query<{ flagKey: string }>(
-    `SELECT DISTINCT "flagKey" FROM "BusinessRollup" WHERE "projectId" = $1 AND grain = $2 AND bucket >= $3 AND bucket < $4 ORDER BY 1`,
+  const flagRows = await pool.query<{ flagKey: string; variants: number }>(
+    `SELECT "flagKey", count(DISTINCT variant)::int AS variants FROM "BusinessRollup"
+      WHERE "projectId" = $1 AND grain = $2 AND bucket >= $3 AND bucket < $4 GROUP BY 1 ORDER BY 1`,
     [projectId, range.grain, range.from, range.to],
   );
   const flags = flagRows.rows.map((r) => r.flagKey);
-  const flag = opts.flag && flags.includes(opts.flag) ? opts.flag : (flags[0] ?? null);
+  // Unless asked, the first flag whose outcomes span two variants: a flag everyone sees the same way has nothing to compare.
+  const comparable = flagRows.rows.find((r) => r.variants >= 2)?.flagKey;
+  const flag = opts.flag && flags.includes(opts.flag) ? opts.flag : (comparable ?? flags[0] ?? null);
   const base: Dashboard = {
     name: "roi",
     title: "ROI",

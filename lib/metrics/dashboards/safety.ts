@@ -3,7 +3,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { DIMENSION_LABELS, type Dimension } from "@/lib/metrics/dimensions";
-import { addSums, emptySums, metricSeries, metricSplits, per1k, round, userDays } from "@/lib/metrics/dashboards/query";
+import { addSums, emptySums, fillSteps, metricSeries, metricSplits, per1k, round, userDays } from "@/lib/metrics/dashboards/query";
 import type { Chart, Dashboard, ResolvedRange } from "@/lib/metrics/dashboards/types";
 
 export const SPLIT_DIMS: Dimension[] = ["flag", "model", "template", "env", "region", "device", "platform"];
@@ -15,12 +15,13 @@ export async function environmentNames(projectId: string): Promise<Map<string, s
 }
 
 export async function safetyDashboard(projectId: string, range: ResolvedRange): Promise<Dashboard> {
-  const [series, splits, users, envs] = await Promise.all([
+  const [rawSeries, splits, users, envs] = await Promise.all([
     metricSeries(projectId, range),
     metricSplits(projectId, range, SPLIT_DIMS),
     userDays(projectId, range, ["all", ...SPLIT_DIMS]),
     environmentNames(projectId),
   ]);
+  const series = fillSteps(range, rawSeries, (t) => ({ ...emptySums(), t }));
   const total = series.reduce((a, s) => addSums(a, s), emptySums());
   const totalUsers = users.get("all\u0000") ?? 0;
 
