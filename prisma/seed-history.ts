@@ -87,5 +87,40 @@ export async function seedHistory(tx: Tx, project: { id: string; slug: string },
   await tx.verdict.createMany({ data: verdicts });
   await tx.userReport.createMany({ data: reports });
   await tx.businessEvent.createMany({ data: outcomes });
+
+  // Two past incidents, already resolved, for the incidents dashboard's trends and timeline.
+  const past = [
+    { daysAgo: 5, title: "Harmful answers spike on v2 template (ap-south)", severity: "SEV2" as const, source: "AUTOMATED" as const, ack: 4, mitigate: 9, resolve: 180, by: "rule “harmful-output rate”" },
+    { daysAgo: 2, title: "Users report leaked order numbers", severity: "SEV1" as const, source: "MANUAL" as const, ack: 12, mitigate: 35, resolve: 420, by: "lead@rampart.local" },
+  ];
+  for (const [n, p] of past.entries()) {
+    const detectedAt = new Date(now - p.daysAgo * DAY);
+    const at = (minutes: number) => new Date(detectedAt.getTime() + minutes * 60_000);
+    const actor = p.source === "AUTOMATED" ? { actorType: "RULE" as const, actorLabel: p.by } : { actorType: "USER" as const, actorLabel: p.by };
+    await tx.incident.create({
+      data: {
+        projectId: project.id,
+        number: n + 1,
+        title: p.title,
+        status: "RESOLVED",
+        severity: p.severity,
+        source: p.source,
+        impactStartedAt: at(-6),
+        detectedAt,
+        acknowledgedAt: at(p.ack),
+        mitigatedAt: at(p.mitigate),
+        resolvedAt: at(p.resolve),
+        createdAt: detectedAt,
+        events: {
+          create: [
+            { kind: "detected", message: "Detected", actorType: actor.actorType, actorLabel: actor.actorLabel, createdAt: detectedAt },
+            { kind: "acknowledged", message: "Acknowledged", actorType: "USER", actorLabel: "lead@rampart.local", createdAt: at(p.ack) },
+            { kind: "mitigated", message: p.source === "AUTOMATED" ? "Rollout halved by the rule" : "Kill switch on", ...actor, createdAt: at(p.mitigate) },
+            { kind: "resolved", message: "Resolved", actorType: "USER", actorLabel: "lead@rampart.local", createdAt: at(p.resolve) },
+          ],
+        },
+      },
+    });
+  }
   return total;
 }

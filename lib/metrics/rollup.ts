@@ -563,8 +563,15 @@ const recomputers: Record<Exclude<DirtyKind, "users">, (c: pg.PoolClient, p: str
   business: recomputeBusinessHour,
 };
 
-/** User days are costlier (a day of interactions); a day's mark waits this long so a busy day is recounted about once a minute. */
-const USERS_SETTLE_MS = 60_000;
+/**
+ * How long a mark must rest before its bucket is recomputed. Ingest re-marks
+ * the minute it is writing into with every batch, so a busy minute is
+ * recomputed once, shortly after its traffic moves on, instead of on every
+ * pass (a minute can hold tens of thousands of interactions). User days are
+ * costlier still (a day of interactions): about once a minute. Review changes
+ * are few and cheap: at once.
+ */
+export const SETTLE_MS: Record<DirtyKind, number> = { interactions: 10_000, business: 10_000, users: 60_000, review: 0, reviewer: 0 };
 
 export type RollupResult = { buckets: number; hours: number; days: number; labels: number; items: number; ms: number };
 
@@ -583,10 +590,11 @@ export async function runRollups(opts: { maxHours?: number; now?: Date; settleMs
     try {
       const scanned = await scanReviewChanges(client, { settleMs: opts.settleMs });
       const { rows: marks } = await client.query<Mark>(
-        `SELECT "projectId"::text AS "projectId", kind, bucket, "markedAt" FROM "RollupDirty"
-          WHERE kind <> 'users' OR "markedAt" < $1
-          ORDER BY "markedAt" LIMIT 20000`,
-        [new Date((opts.now ?? new Date()).getTime() - USERS_SETTLE_MS)],
+        `SELECT d."projectId"::text AS "projectId", d.kind, d.bucket, d."markedAt" FROM "RollupDirty" d
+           JOIN unnest($1::text[], $2::timestamptz[]) AS s(kind, before) ON s.kind = d.kind
+          WHERE d."markedAt" < s.before
+          ORDER BY d."markedAt" LIMIT 20000`,
+        [Object.keys(SETTLE_MS), Object.values(SETTLE_MS).map((ms) => new Date((opts.now ?? new Date()).getTime() - ms))],
       );
       const groups = new Map<string, { projectId: string; kind: DirtyKind; hour: Date; marks: Mark[] }>();
       for (const m of marks) {
@@ -634,8 +642,8 @@ export async function runRollups(opts: { maxHours?: number; now?: Date; settleMs
 export async function drainRollups(opts: { now?: Date } = {}): Promise<{ passes: number; hours: number }> {
   let passes = 0;
   let hours = 0;
-  // Users' marks settle for a minute; draining treats them as settled.
-  const future = new Date((opts.now ?? new Date()).getTime() + 10 * USERS_SETTLE_MS);
+  // Marks rest before they are taken (SETTLE_MS); draining treats them all as settled.
+  const future = new Date((opts.now ?? new Date()).getTime() + 10 * Math.max(...Object.values(SETTLE_MS)));
   for (;;) {
     const r = await runRollups({ maxHours: 500, now: future, settleMs: 0 });
     if (r === null) {

@@ -23,7 +23,9 @@ import { claimNextItem } from "@/lib/triage/claim-next";
 import { priorityFor, severities } from "@/lib/triage/severity";
 import { BREACH_PRIORITY_BOOST } from "@/lib/triage/fire-sla-deadline";
 import type { UserActor } from "@/lib/auth/actor-types";
-import { percentile } from "./http-load";
+import { measure as measureWithTarget, signInCookie, type Figure } from "./timing";
+
+const measure = (count: number, fn: () => Promise<boolean>, warmup = 3) => measureWithTarget(count, fn, TARGET_P95_MS, warmup);
 
 const baseUrl = process.env.BENCH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 const targetItems = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -146,37 +148,6 @@ SELECT gen_random_uuid(), $1::uuid, rid, status::"TriageStatus", (ARRAY['SEV1', 
   created, ${NOW}
 FROM s5
 ON CONFLICT ("projectId", "requestId") DO NOTHING`;
-
-type Figure = { count: number; warmup: number; errors: number; firstError?: string; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; targetP95Ms: number; pass: boolean };
-
-/** Times `fn` sequentially `count` times after `warmup` untimed calls; fn returns false for a failed call. */
-async function measure(count: number, fn: () => Promise<boolean>, warmup = 3): Promise<Figure> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const ms: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
-  for (let i = 0; i < count; i++) {
-    const t = performance.now();
-    const ok = await fn().catch((err: Error) => ((firstError ??= err.message), false));
-    ms.push(performance.now() - t);
-    if (!ok) errors++;
-  }
-  ms.sort((a, b) => a - b);
-  const round = (v: number) => Number(v.toFixed(2));
-  const p95 = percentile(ms, 95);
-  return {
-    count,
-    warmup,
-    errors,
-    ...(firstError ? { firstError } : {}),
-    p50Ms: round(percentile(ms, 50)),
-    p95Ms: round(p95),
-    p99Ms: round(percentile(ms, 99)),
-    maxMs: round(ms.at(-1) ?? NaN),
-    targetP95Ms: TARGET_P95_MS,
-    pass: errors === 0 && p95 < TARGET_P95_MS,
-  };
-}
 
 async function benchSetup() {
   const prisma = db();
@@ -355,38 +326,12 @@ async function inProcess(s: Awaited<ReturnType<typeof benchSetup>>, actor: UserA
   };
 }
 
-/** A minimal cookie jar: name → value from Set-Cookie headers. */
-function keepCookies(jar: Map<string, string>, res: Response) {
-  for (const c of res.headers.getSetCookie()) {
-    const [pair] = c.split(";");
-    const eq = pair!.indexOf("=");
-    if (eq > 0) jar.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
-  }
-}
-const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-
 type HttpFigures = { skipped: string } | { url: string; note: string; queuePage: Figure; queuePageFiltered: Figure & { filters: QueueFilters } };
 
 async function overHttp(password: string): Promise<HttpFigures> {
-  const health = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).catch((err: Error) => err);
-  if (health instanceof Error) return { skipped: `no app reachable at ${baseUrl} (${health.cause instanceof Error ? health.cause.message : health.message}); start it with npm start or set BENCH_URL` };
-  const jar = new Map<string, string>();
-  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`);
-  keepCookies(jar, csrfRes);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const signIn = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar) },
-    body: new URLSearchParams({ csrfToken, email: REVIEWER_EMAIL, password, callbackUrl: `${baseUrl}/p/${SLUG}/queue`, json: "true" }),
-  });
-  keepCookies(jar, signIn);
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) {
-    const { url } = (await signIn.json().catch(() => ({}))) as { url?: string };
-    const error = url ? new URL(url, baseUrl).searchParams.get("error") : null;
-    return { skipped: `signing in as ${REVIEWER_EMAIL} at ${baseUrl} failed (HTTP ${signIn.status}${error ? `: ${error}` : ""}); is the app using this DATABASE_URL?` };
-  }
-  const headers = { cookie: cookieHeader(jar) };
+  const session = await signInCookie(baseUrl, REVIEWER_EMAIL, password, `/p/${SLUG}/queue`);
+  if ("skipped" in session) return session;
+  const headers = { cookie: session.cookie };
   const page = (search: string) => async () => {
     const res = await fetch(`${baseUrl}/p/${SLUG}/queue${search}`, { headers, redirect: "manual" });
     const html = await res.text();
