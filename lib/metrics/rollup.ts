@@ -15,6 +15,12 @@ type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
+/**
+ * Deletes name the hour as a range besides the minutes: the range is what lets
+ * the planner use the primary key (projectId, grain, bucket, …) even when the
+ * table's statistics are stale after a burst of rows.
+ */
+const hourEnd = (hour: Date) => new Date(hour.getTime() + HOUR);
 
 // ---------------------------------------------------------------------------
 // Marking
@@ -299,7 +305,7 @@ async function recomputeInteractionHour(client: pg.PoolClient, projectId: string
       out.push(metricRow(projectId, "m", dim, key, new Date(minute), a));
     }
   }
-  await client.query(`DELETE FROM "MetricRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket = ANY($2::timestamptz[])`, [projectId, minutes]);
+  await client.query(`DELETE FROM "MetricRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket >= $3 AND bucket < $4 AND bucket = ANY($2::timestamptz[])`, [projectId, minutes, hour, hourEnd(hour)]);
   await insertRows(client, "MetricRollup", METRIC_COLUMNS, out);
   await rebuildInteractionHour(client, projectId, hour);
 }
@@ -444,7 +450,7 @@ async function recomputeReviewHour(client: pg.PoolClient, projectId: string, hou
     if (r.ftBreached) a.firstTriageBreached += 1;
     if (r.resBreached) a.resolutionBreached += 1;
   }
-  await client.query(`DELETE FROM "ReviewRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket = ANY($2::timestamptz[])`, [projectId, minutes]);
+  await client.query(`DELETE FROM "ReviewRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket >= $3 AND bucket < $4 AND bucket = ANY($2::timestamptz[])`, [projectId, minutes, hour, hourEnd(hour)]);
   await insertRows(
     client,
     "ReviewRollup",
@@ -476,7 +482,7 @@ async function recomputeReviewHour(client: pg.PoolClient, projectId: string, hou
 
 async function recomputeReviewerHour(client: pg.PoolClient, projectId: string, hour: Date, minutes: Date[]): Promise<void> {
   const end = new Date(hour.getTime() + HOUR);
-  await client.query(`DELETE FROM "ReviewerRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket = ANY($2::timestamptz[])`, [projectId, minutes]);
+  await client.query(`DELETE FROM "ReviewerRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket >= $3 AND bucket < $4 AND bucket = ANY($2::timestamptz[])`, [projectId, minutes, hour, hourEnd(hour)]);
   await client.query(
     `INSERT INTO "ReviewerRollup" ("projectId", grain, bucket, "reviewerId", labels, harmful)
      SELECT $1::uuid, 'm', date_trunc('minute', "createdAt"), "reviewerId", count(*), count(*) FILTER (WHERE verdict = 'HARMFUL')
@@ -500,7 +506,7 @@ async function recomputeReviewerHour(client: pg.PoolClient, projectId: string, h
 
 async function recomputeBusinessHour(client: pg.PoolClient, projectId: string, hour: Date, minutes: Date[]): Promise<void> {
   const end = new Date(hour.getTime() + HOUR);
-  await client.query(`DELETE FROM "BusinessRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket = ANY($2::timestamptz[])`, [projectId, minutes]);
+  await client.query(`DELETE FROM "BusinessRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket >= $3 AND bucket < $4 AND bucket = ANY($2::timestamptz[])`, [projectId, minutes, hour, hourEnd(hour)]);
   await client.query(
     `INSERT INTO "BusinessRollup" ("projectId", grain, bucket, name, "flagKey", variant, n, sum, "sumSq")
      SELECT $1::uuid, 'm', date_trunc('minute', e."occurredAt"), e.name, f.key,
@@ -652,7 +658,11 @@ export async function drainRollups(opts: { now?: Date } = {}): Promise<{ passes:
     }
     passes += 1;
     hours += r.hours + r.days;
-    if (r.buckets === 0) return { passes, hours };
+    if (r.buckets === 0) {
+      // A bulk rebuild leaves the planner's statistics far behind the tables.
+      await pgPool().query(`ANALYZE "MetricRollup", "MetricDailyUsers", "ReviewRollup", "ReviewerRollup", "BusinessRollup"`);
+      return { passes, hours };
+    }
   }
 }
 

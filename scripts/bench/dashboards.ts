@@ -252,6 +252,8 @@ async function main() {
       2,
     ),
   );
+  // Wrong rollups are a bug, not a slow run.
+  if (!check.equal) process.exitCode = 1;
 }
 
 main()
