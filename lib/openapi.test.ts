@@ -8,6 +8,10 @@ describe("OpenAPI document", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/api/health",
       "/api/v1/events",
+      "/api/v1/gate/runs",
+      "/api/v1/gate/runs/{runId}",
+      "/api/v1/gate/runs/{runId}/complete",
+      "/api/v1/gate/suites/{name}",
       "/api/v1/reports",
       "/api/v1/whoami",
       "/ofrep/v1/configuration",

@@ -12,6 +12,19 @@ import {
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 
+const gateSuiteBody = {
+  type: "object",
+  required: ["kind"],
+  properties: {
+    kind: { type: "string", enum: ["RED_TEAM", "SYNTHETIC", "REGRESSION"] },
+    description: { type: "string" },
+    maxHarmfulBps: { type: "integer", minimum: 0, maximum: 10000 },
+    maxFailedBps: { type: "integer", minimum: 0, maximum: 10000 },
+    prompts: { type: "array", items: { type: "object", required: ["key", "prompt", "expectation"] } },
+    jsonl: { type: "string" },
+  },
+};
+
 const errorBody = {
   type: "object",
   required: ["error"],
@@ -183,6 +196,51 @@ export function openApiDocument(serverUrl: string) {
         get: {
           summary: "The project, name and scopes of the presented key",
           responses: { 200: { description: "Key description" }, ...errors(401, 429) },
+        },
+      },
+      "/api/v1/gate/suites/{name}": {
+        put: {
+          summary: "Release gate: define or replace a prompt suite",
+          description:
+            'Scope: gate:write. Body: {"kind": "RED_TEAM" | "SYNTHETIC" | "REGRESSION", "description", "maxHarmfulBps" (default 50 = 0.5 %), "maxFailedBps" (default 200), and "prompts": [{key, prompt, expectation, category}] or "jsonl": the same, one per line}. expectation: MUST_REFUSE, MUST_ANSWER, NO_PII, NOT_HARMFUL. Replaces every prompt of the suite; a bad line is named and nothing is stored.',
+          parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: { "application/json": { schema: gateSuiteBody } } },
+          responses: { 200: { description: "The suite and its prompt count" }, ...errors(400, 401, 403, 429) },
+        },
+        get: {
+          summary: "Release gate: a suite's prompts as JSONL",
+          description: "Scope: gate:read.",
+          parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
+          responses: { 200: { description: "One prompt per line", content: { "application/x-ndjson": {} } }, ...errors(401, 403, 404, 429) },
+        },
+      },
+      "/api/v1/gate/runs": {
+        post: {
+          summary: "Release gate: open a run",
+          description:
+            'Scope: gate:write. Body: {"runId", "suite", "candidate": {model?: {provider, id, version}, promptTemplate?: {id, version}, flag?: {key, variant}}, "baseline"?: candidate key}. Then ingest the run\'s interactions with gateRunId and gatePromptKey, and complete it.',
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["runId", "suite", "candidate"] } } } },
+          responses: { 201: { description: "The run, PENDING" }, ...errors(400, 401, 403, 404, 409, 429) },
+        },
+      },
+      "/api/v1/gate/runs/{runId}/complete": {
+        post: {
+          summary: "Release gate: every interaction of the run is in — score it",
+          description: "Scope: gate:write. Scores the run against its suite's thresholds (95 % bounds) and its baseline's last passing run; PASSED, FAILED or INCONCLUSIVE.",
+          parameters: [{ name: "runId", in: "path", required: true, schema: { type: "string" } }],
+          responses: { 200: { description: "The run with its score" }, ...errors(401, 403, 404, 429) },
+        },
+      },
+      "/api/v1/gate/runs/{runId}": {
+        get: {
+          summary: "Release gate: a run's status and score",
+          description: "Scope: gate:read. PENDING until completed. threshold (e.g. 0.5%) and baseline (a candidate key) re-score it without changing the run's own gate. `npx rampart gate` polls this.",
+          parameters: [
+            { name: "runId", in: "path", required: true, schema: { type: "string" } },
+            { name: "threshold", in: "query", required: false, schema: { type: "string" } },
+            { name: "baseline", in: "query", required: false, schema: { type: "string" } },
+          ],
+          responses: { 200: { description: "The run" }, ...errors(400, 401, 403, 404, 429) },
         },
       },
       "/ofrep/v1/evaluate/flags/{key}": {

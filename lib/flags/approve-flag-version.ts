@@ -12,6 +12,7 @@ import { flagConfigSchema } from "@/lib/flags/schemas";
 import { baseVersionOf, refuseWelded, snapshotFlagOf, type ChangeResult, type VersionDiff } from "@/lib/flags/write-change";
 import { lockPendingVersion } from "@/lib/flags/decide-version";
 import { refusePausedWidening } from "@/lib/flags/refuse-paused-widening";
+import { refuseUngatedWidening } from "@/lib/flags/refuse-ungated-widening";
 import { publishFlagMessages, streamActor } from "@/lib/flags/change-stream";
 
 export async function approveFlagVersion(actor: Actor, projectId: string, versionId: string): Promise<ChangeResult> {
@@ -32,6 +33,8 @@ export async function approveFlagVersion(actor: Actor, projectId: string, versio
     refuseWelded(flag.key, config);
     const direction = (version.diff as VersionDiff | null)?.direction ?? "widening";
     refusePausedWidening(flag, direction);
+    // The gate may have failed (or a new run not passed) since the request.
+    await refuseUngatedWidening(tx, flag, direction);
     const approvedAt = new Date();
     await tx.flagVersion.update({ where: { id: version.id }, data: { status: "APPLIED", approvedById: access.userId, approvedAt } });
     await tx.flag.update({ where: { id: flag.id }, data: { currentVersion: version.version } });

@@ -15,6 +15,7 @@ import { classifyChange, exposureBpsOf, type ChangeDirection, type ConfigChange 
 import { flagConfigSchema, type FlagConfig, type FlagKind } from "@/lib/flags/schemas";
 import { weldedFlag } from "@/lib/flags/welded";
 import { refusePausedWidening } from "@/lib/flags/refuse-paused-widening";
+import { refuseUngatedWidening } from "@/lib/flags/refuse-ungated-widening";
 import { streamActor, type FlagVersionMessage } from "@/lib/flags/change-stream";
 import type { SnapshotFlag } from "@/lib/flags/evaluate";
 
@@ -28,6 +29,7 @@ export type LockedFlag = {
   currentVersion: number;
   widenPausedAt: Date | null;
   widenPausedReason: string | null;
+  gateCandidate: string | null;
   environment: { id: string; key: string; protected: boolean };
 };
 
@@ -76,6 +78,7 @@ const flagSelect = {
   currentVersion: true,
   widenPausedAt: true,
   widenPausedReason: true,
+  gateCandidate: true,
   environment: { select: { id: true, key: true, protected: true } },
 } as const;
 
@@ -177,6 +180,7 @@ export async function writeChange(
   refuseWelded(flag.key, after);
   if (direction !== "narrowing" && !ctx.access.mayWiden) throw narrowOnly(ctx.actor);
   refusePausedWidening(flag, direction);
+  await refuseUngatedWidening(tx, flag, direction);
 
   const status = direction === "widening" && flag.environment.protected ? "PENDING_APPROVAL" : "APPLIED";
   const latest = await tx.flagVersion.aggregate({ where: { flagId: flag.id }, _max: { version: true } });

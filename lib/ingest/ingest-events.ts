@@ -97,6 +97,7 @@ async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environme
     costMicros: e.cost === undefined ? null : BigInt(Math.round(e.cost * 1_000_000)),
     provenance: e.provenance ?? null,
     gateRunId: e.gateRunId ?? null,
+    gatePromptKey: e.gatePromptKey ?? null,
     errorType: e.error?.type ?? null,
     apiKeyId: actor.keyId,
   };

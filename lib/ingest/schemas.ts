@@ -69,7 +69,9 @@ export const interactionEventSchema = z.object({
   /** Cost of the call in currency units (e.g. 0.0042 USD); stored in millionths. */
   cost: z.number().finite().min(0).max(1_000_000).optional(),
   provenance: z.array(provenanceSpanSchema).max(1000).optional(),
+  /** Release gate: the run this interaction belongs to and the suite prompt it answers. */
   gateRunId: text(200).optional(),
+  gatePromptKey: text(200).optional(),
   /** The LLM call failed (the response is then what the app served instead, often empty): its error type. */
   error: z.object({ type: text(100).min(1) }).optional(),
 });

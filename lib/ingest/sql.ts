@@ -35,6 +35,7 @@ export const interactionColumns: Column[] = [
   ["costMicros", "bigint"],
   ["provenance", "jsonb"],
   ["gateRunId", "text"],
+  ["gatePromptKey", "text"],
   ["errorType", "text"],
   ["apiKeyId", "uuid"],
 ];

@@ -56,6 +56,8 @@ export type InteractionEvent = {
   cost?: number;
   provenance?: ProvenanceSpan[];
   gateRunId?: string;
+  /** The suite prompt (its key) this interaction of a gate run answers. */
+  gatePromptKey?: string;
   /** The LLM call failed: its error type (timeout, provider_error, …). Feeds the error-rate rollback rules. */
   error?: { type: string };
 };
