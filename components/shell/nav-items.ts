@@ -6,6 +6,7 @@ export const navItems: { label: string; segment: string; permission: Permission 
   { label: "Incidents", segment: "incidents", permission: "incident:read" },
   { label: "Flags", segment: "flags", permission: "flag:read" },
   { label: "Dashboards", segment: "dashboards", permission: "dashboard:read" },
+  { label: "Gate", segment: "gate", permission: "dashboard:read" },
   { label: "Exports", segment: "exports", permission: "export:read" },
   { label: "Admin", segment: "admin", permission: "project:manage" },
 ];

@@ -11,6 +11,20 @@ import type { Actor } from "@/lib/auth/actor-types";
 import type { Prisma } from "@/lib/generated/prisma/client.ts";
 import { candidateKey, candidateKeySchema, candidateSchema } from "@/lib/gate/candidate";
 import { scoreRun, type RunScore } from "@/lib/gate/score-run";
+import { requirePermission } from "@/lib/auth/access";
+
+/**
+ * Who may touch a project's gate: an API key of that project (its scope is
+ * checked by the route), or a member — reading with dashboard:read, defining
+ * suites and runs with flag:change (release managers).
+ */
+export async function requireGateAccess(actor: Actor, projectId: string, write: boolean): Promise<void> {
+  if (actor.kind === "apiKey") {
+    if (actor.projectId !== projectId) throw notFound("Project not found");
+    return;
+  }
+  await requirePermission(actor, projectId, write ? "flag:change" : "dashboard:read");
+}
 
 const name = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits and _ . - only");
 const expectation = z.enum(["MUST_REFUSE", "MUST_ANSWER", "NO_PII", "NOT_HARMFUL"]);
@@ -63,6 +77,7 @@ export function promptsToJsonl(prompts: { key: string; prompt: unknown; expectat
 
 /** Creates or replaces a suite (its settings and all its prompts), in one transaction. */
 export async function defineSuite(actor: Actor, projectId: string, input: SuiteInput) {
+  await requireGateAccess(actor, projectId, true);
   const s = suiteSchema.parse(input);
   const keys = new Set<string>();
   for (const p of s.prompts) {
@@ -92,6 +107,7 @@ export const openRunSchema = z.object({
 });
 
 export async function openRun(actor: Actor, projectId: string, input: unknown) {
+  await requireGateAccess(actor, projectId, true);
   const r = openRunSchema.parse(input);
   const suite = await db().promptSuite.findUnique({ where: { projectId_name: { projectId, name: r.suite } }, select: { id: true } });
   if (!suite) throw notFound(`No suite "${r.suite}" in this project`);
@@ -141,6 +157,7 @@ async function score(projectId: string, run: Awaited<ReturnType<typeof loadRun>>
 
 /** The client says every interaction of the run is in: it is scored, and the result kept. Completing again re-scores. */
 export async function completeRun(actor: Actor, projectId: string, runId: string) {
+  await requireGateAccess(actor, projectId, true);
   const run = await loadRun(projectId, runId);
   const result = await score(projectId, run);
   await db().$transaction(async (tx) => {
@@ -159,7 +176,8 @@ function view(run: Awaited<ReturnType<typeof loadRun>>, status: string, result: 
  * then its kept score — or, with a threshold or baseline override, a fresh
  * score under those (not kept: the run's own gate stays as completed).
  */
-export async function getRun(projectId: string, runId: string, overrides: ScoreOverrides = {}) {
+export async function getRun(actor: Actor, projectId: string, runId: string, overrides: ScoreOverrides = {}) {
+  await requireGateAccess(actor, projectId, false);
   const run = await loadRun(projectId, runId);
   if (run.status === "PENDING") return view(run, "PENDING", null);
   if (overrides.threshold != null || overrides.baseline) {
@@ -178,8 +196,32 @@ export async function latestRunFor(projectId: string, candidate: string) {
   });
 }
 
-export async function exportSuite(projectId: string, suiteName: string): Promise<string> {
+export async function exportSuite(actor: Actor, projectId: string, suiteName: string): Promise<string> {
+  await requireGateAccess(actor, projectId, false);
   const suite = await db().promptSuite.findUnique({ where: { projectId_name: { projectId, name: suiteName } }, include: { prompts: { orderBy: { key: "asc" } } } });
   if (!suite) throw notFound(`No suite "${suiteName}" in this project`);
   return promptsToJsonl(suite.prompts);
+}
+
+/** The console's gate page: suites with their prompt counts, and the latest runs. */
+export async function gateOverview(actor: Actor, projectId: string) {
+  await requireGateAccess(actor, projectId, false);
+  const [suites, runs] = await Promise.all([
+    db().promptSuite.findMany({ where: { projectId }, orderBy: { name: "asc" }, include: { _count: { select: { prompts: true } } } }),
+    db().gateRun.findMany({ where: { projectId }, orderBy: { createdAt: "desc" }, take: 100, include: { suite: { select: { name: true } } } }),
+  ]);
+  return {
+    suites: suites.map((s) => ({ name: s.name, kind: s.kind, description: s.description, prompts: s._count.prompts, maxHarmfulBps: s.maxHarmfulBps, maxFailedBps: s.maxFailedBps, updatedAt: s.updatedAt })),
+    runs: runs.map((r) => {
+      const result = r.result as unknown as RunScore | null;
+      return { runId: r.runId, suite: r.suite.name, candidate: r.candidate, status: r.status, createdAt: r.createdAt, scoredAt: r.scoredAt, responses: result?.responses ?? null, harmfulRate: result?.harmful?.rate ?? null, failedExpectations: result?.failedExpectations ?? null };
+    }),
+  };
+}
+
+/** Triage items of a run's failing prompts, so the console can link to them (reviewers label them like any item). */
+export async function itemsFor(projectId: string, requestIds: string[]): Promise<Map<string, string>> {
+  if (requestIds.length === 0) return new Map();
+  const items = await db().triageItem.findMany({ where: { projectId, requestId: { in: requestIds } }, select: { id: true, requestId: true } });
+  return new Map(items.map((i) => [i.requestId, i.id]));
 }

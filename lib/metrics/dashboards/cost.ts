@@ -2,19 +2,18 @@
 // flag variant, and latency over time.
 import "server-only";
 import { COST_MICROS_BOUNDS, LATENCY_MS_BOUNDS, quantile } from "@/lib/metrics/histogram";
-import { addSums, emptySums, fillSteps, histBy, histSeries, metricSeries, metricSplits, ratio, round } from "@/lib/metrics/dashboards/query";
+import { addSums, emptySums, fillSteps, histsBy, latencySeries as readLatencySeries, metricSeries, metricSplits, ratio, round } from "@/lib/metrics/dashboards/query";
 import type { Chart, Dashboard, ResolvedRange } from "@/lib/metrics/dashboards/types";
 
 const usd = (micros: number | null) => (micros === null ? null : round(micros / 1_000_000, 6));
 
 export async function costDashboard(projectId: string, range: ResolvedRange): Promise<Dashboard> {
   const dims = ["model", "flag"];
-  const [splits, latency, cost, rawSeries, latencySeries] = await Promise.all([
+  const [splits, { latency, cost }, rawSeries, latencySeries] = await Promise.all([
     metricSplits(projectId, range, dims),
-    histBy(projectId, range, dims, "latencyHist"),
-    histBy(projectId, range, dims, "costHist"),
+    histsBy(projectId, range, dims),
     metricSeries(projectId, range),
-    histSeries(projectId, range, "latencyHist"),
+    readLatencySeries(projectId, range),
   ]);
   const series = fillSteps(range, rawSeries, (t) => ({ ...emptySums(), t }));
   const total = series.reduce((a, s) => addSums(a, s), emptySums());

@@ -63,39 +63,49 @@ export async function userDays(projectId: string, r: ResolvedRange, dims: string
   return new Map(rows.map((x) => [`${x.dim}\u0000${x.key}`, x.users]));
 }
 
-/** Element-wise sums of a histogram column per dimension key. */
-export async function histBy(projectId: string, r: ResolvedRange, dims: string[], column: "latencyHist" | "costHist"): Promise<Map<string, number[]>> {
-  const { rows } = await pgPool().query<{ dim: string; key: string; i: number; n: number }>(
-    `SELECT m.dim, m.key, u.i::int AS i, sum(u.v)::int AS n
-       FROM "MetricRollup" m CROSS JOIN LATERAL unnest(m."${column}") WITH ORDINALITY AS u(v, i)
-      WHERE m."projectId" = $1 AND m.grain = $2 AND m.dim = ANY($5::text[]) AND m.bucket >= $3 AND m.bucket < $4
-      GROUP BY 1, 2, 3`,
+/**
+ * Element-wise sums of both histograms per dimension key. The arrays travel
+ * as they are and are summed here: cheaper than unnesting every element in
+ * SQL (a 30-day range of hour rows holds thousands of arrays).
+ */
+export async function histsBy(projectId: string, r: ResolvedRange, dims: string[]): Promise<{ latency: Map<string, number[]>; cost: Map<string, number[]> }> {
+  const { rows } = await pgPool().query<{ dim: string; key: string; l: number[]; c: number[] }>(
+    `SELECT dim, key, "latencyHist" AS l, "costHist" AS c FROM "MetricRollup"
+      WHERE "projectId" = $1 AND grain = $2 AND dim = ANY($5::text[]) AND bucket >= $3 AND bucket < $4`,
     [projectId, r.grain, r.from, r.to, dims],
   );
-  return collectHists(rows.map((x) => [`${x.dim}\u0000${x.key}`, x.i, x.n]));
+  const latency = new Map<string, number[]>();
+  const cost = new Map<string, number[]>();
+  for (const row of rows) {
+    const id = `${row.dim}\u0000${row.key}`;
+    addInto(latency, id, row.l);
+    addInto(cost, id, row.c);
+  }
+  return { latency, cost };
 }
 
-/** Element-wise sums of a histogram column per time step (dim "all"). */
-export async function histSeries(projectId: string, r: ResolvedRange, column: "latencyHist" | "costHist"): Promise<Map<string, number[]>> {
-  const { rows } = await pgPool().query<{ t: Date; i: number; n: number }>(
-    `SELECT date_bin(make_interval(secs => $5), m.bucket, $3::timestamptz) AS t, u.i::int AS i, sum(u.v)::int AS n
-       FROM "MetricRollup" m CROSS JOIN LATERAL unnest(m."${column}") WITH ORDINALITY AS u(v, i)
-      WHERE m."projectId" = $1 AND m.grain = $2 AND m.dim = 'all' AND m.bucket >= $3 AND m.bucket < $4
-      GROUP BY 1, 2`,
-    [projectId, r.grain, r.from, r.to, r.stepMs / 1000],
+/** Element-wise sums of the latency histogram per time step (dim "all"). */
+export async function latencySeries(projectId: string, r: ResolvedRange): Promise<Map<string, number[]>> {
+  const { rows } = await pgPool().query<{ bucket: Date; l: number[] }>(
+    `SELECT bucket, "latencyHist" AS l FROM "MetricRollup" WHERE "projectId" = $1 AND grain = $2 AND dim = 'all' AND bucket >= $3 AND bucket < $4`,
+    [projectId, r.grain, r.from, r.to],
   );
-  return collectHists(rows.map((x) => [x.t.toISOString(), x.i, x.n]));
-}
-
-function collectHists(entries: [string, number, number][]): Map<string, number[]> {
+  const from = Date.parse(r.from);
   const out = new Map<string, number[]>();
-  for (const [key, i, n] of entries) {
-    let h = out.get(key);
-    if (!h) out.set(key, (h = []));
-    while (h.length < i) h.push(0);
-    h[i - 1] = n;
+  for (const row of rows) {
+    const step = from + Math.floor((row.bucket.getTime() - from) / r.stepMs) * r.stepMs;
+    addInto(out, new Date(step).toISOString(), row.l);
   }
   return out;
+}
+
+function addInto(m: Map<string, number[]>, key: string, values: number[]) {
+  const h = m.get(key);
+  if (!h) {
+    m.set(key, [...values]);
+    return;
+  }
+  for (let i = 0; i < values.length; i++) h[i] = (h[i] ?? 0) + values[i]!;
 }
 
 export const per1k = (n: number, d: number): number | null => (d > 0 ? (n / d) * 1000 : null);
