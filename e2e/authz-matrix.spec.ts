@@ -104,7 +104,11 @@ function firstMatch(text: string, re: RegExp, what: string): string {
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 async function discoverOrgId(admin: APIRequestContext): Promise<string> {
-  return firstMatch(await html(admin, "/admin/projects"), new RegExp(`orgId\\\\?"[:,]\\\\?"(${UUID})`), "the organization id");
+  return firstMatch(
+    await html(admin, "/admin/projects"),
+    new RegExp(`orgId\\\\?"[:,]\\\\?"(${UUID})`),
+    "the organization id",
+  );
 }
 
 async function discoverTarget(admin: APIRequestContext, slug: string, orgId: string): Promise<Target> {
@@ -126,27 +130,54 @@ function actionEntry(key: string): ActionEntry {
   return entry;
 }
 
-async function createKey(admin: APIRequestContext, origin: string, t: Target, name: string, scopes: readonly ApiScopeName[]): Promise<string> {
-  const outcome = await callAction(admin, origin, actionEntry("app/p/[project]/admin/actions.ts#createApiKeyAction"), t, [
-    t.projectId,
-    { ok: true },
-    form({ name, scopes: [...scopes] }),
-  ]);
-  const key = outcome.kind === "result" && outcome.result.ok ? (outcome.result.data as { key?: string } | undefined)?.key : undefined;
+async function createKey(
+  admin: APIRequestContext,
+  origin: string,
+  t: Target,
+  name: string,
+  scopes: readonly ApiScopeName[],
+): Promise<string> {
+  const outcome = await callAction(
+    admin,
+    origin,
+    actionEntry("app/p/[project]/admin/actions.ts#createApiKeyAction"),
+    t,
+    [t.projectId, { ok: true }, form({ name, scopes: [...scopes] })],
+  );
+  const key =
+    outcome.kind === "result" && outcome.result.ok
+      ? (outcome.result.data as { key?: string } | undefined)?.key
+      : undefined;
   if (!key) throw new Error(`could not create the API key ${name}: ${summarize(outcome)}`);
   return key;
 }
 
 async function keyIds(admin: APIRequestContext, slug: string, names: string[]): Promise<string[]> {
   const page = await html(admin, `/p/${slug}/admin/api-keys`);
-  return names.map((name) => firstMatch(page, new RegExp(`"id\\\\?":\\\\?"(${UUID})\\\\?",\\\\?"name\\\\?":\\\\?"${name}\\\\?"`), `the id of key ${name}`));
+  return names.map((name) =>
+    firstMatch(
+      page,
+      new RegExp(`"id\\\\?":\\\\?"(${UUID})\\\\?",\\\\?"name\\\\?":\\\\?"${name}\\\\?"`),
+      `the id of key ${name}`,
+    ),
+  );
 }
 
 async function revokeKeys(admin: APIRequestContext, origin: string, created: CreatedKey[]): Promise<void> {
   for (const target of new Set(created.map((c) => c.target))) {
-    const ids = await keyIds(admin, target.slug, created.filter((c) => c.target === target).map((c) => c.name));
+    const ids = await keyIds(
+      admin,
+      target.slug,
+      created.filter((c) => c.target === target).map((c) => c.name),
+    );
     for (const id of ids) {
-      const outcome = await callAction(admin, origin, actionEntry("app/p/[project]/admin/actions.ts#revokeApiKeyAction"), target, [target.projectId, id]);
+      const outcome = await callAction(
+        admin,
+        origin,
+        actionEntry("app/p/[project]/admin/actions.ts#revokeApiKeyAction"),
+        target,
+        [target.projectId, id],
+      );
       expect(summarize(outcome), `revoking key ${id}`).toMatch(/^ok/);
     }
   }
@@ -190,7 +221,8 @@ function encodeArgs(args: unknown[]): FormData {
     if (typeof value === "string") return value.startsWith("$") ? `$${value}` : value;
     if (value === undefined) return "$undefined";
     if (Array.isArray(value)) return value.map(encode);
-    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+    if (value !== null && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
     return value;
   };
   body.set("0", JSON.stringify(args.map(encode)));
@@ -205,16 +237,25 @@ function actionPath(entry: ActionEntry, t: Target): string {
 }
 
 /** As the browser does; origin is the server's own (Next refuses actions posted from another). */
-async function callAction(ctx: APIRequestContext, origin: string, entry: ActionEntry, t: Target, args: unknown[]): Promise<ActionOutcome> {
+async function callAction(
+  ctx: APIRequestContext,
+  origin: string,
+  entry: ActionEntry,
+  t: Target,
+  args: unknown[],
+): Promise<ActionOutcome> {
   const res = await ctx.post(actionPath(entry, t), {
     headers: { "next-action": entry.id, accept: "text/x-component", origin },
     multipart: encodeArgs(args),
     maxRedirects: 0,
   });
-  const redirect = res.headers()["x-action-redirect"] ?? (res.status() >= 300 && res.status() < 400 ? res.headers()["location"] : undefined);
+  const redirect =
+    res.headers()["x-action-redirect"] ??
+    (res.status() >= 300 && res.status() < 400 ? res.headers()["location"] : undefined);
   if (redirect) return { kind: "redirect", status: res.status(), location: redirect.split(";")[0]! };
   const body = await res.text();
-  if (res.status() !== 200 || !(res.headers()["content-type"] ?? "").startsWith("text/x-component")) return { kind: "failed", status: res.status(), body };
+  if (res.status() !== 200 || !(res.headers()["content-type"] ?? "").startsWith("text/x-component"))
+    return { kind: "failed", status: res.status(), body };
   return parseFlight(body) ?? { kind: "failed", status: res.status(), body };
 }
 
@@ -236,7 +277,7 @@ function parseFlight(body: string): ActionOutcome | null {
 function summarize(o: ActionOutcome): string {
   if (o.kind === "redirect") return `redirect ${o.status} → ${o.location}`;
   if (o.kind === "failed") return `HTTP ${o.status}: ${o.body.slice(0, 200)}`;
-  return o.result.ok ? `ok${o.result.message ? `: ${o.result.message}` : ""}` : o.result.error ?? "error";
+  return o.result.ok ? `ok${o.result.message ? `: ${o.result.message}` : ""}` : (o.result.error ?? "error");
 }
 
 type Verdict = "signed out" | "hidden" | "refused" | "allowed" | "failed";
@@ -256,7 +297,11 @@ function verdictOf(o: ActionOutcome, rule: ActionRule): Verdict {
 type Caller = DemoRole | "anonymous";
 
 /** What a caller may do under a rule, on the project it addresses. */
-function decide(access: Access, caller: Caller, project: "own" | "other"): "allowed" | "refused" | "hidden" | "signed out" {
+function decide(
+  access: Access,
+  caller: Caller,
+  project: "own" | "other",
+): "allowed" | "refused" | "hidden" | "signed out" {
   if (access.kind === "public") return "allowed";
   if (caller === "anonymous") return "signed out";
   switch (access.kind) {
@@ -274,9 +319,17 @@ function decide(access: Access, caller: Caller, project: "own" | "other"): "allo
 
 function fillParams(pattern: string, t: Target): string {
   return pattern.replace(/\[(\.\.\.)?(\w+)\]/g, (_, _rest: string | undefined, name: string) => {
-    const values: Record<string, string> = { project: t.slug, itemId: t.item, flagId: t.flag, incidentId: t.none, exportId: t.none, name: "safety" };
+    const values: Record<string, string> = {
+      project: t.slug,
+      itemId: t.item,
+      flagId: t.flag,
+      incidentId: t.none,
+      exportId: t.none,
+      name: "safety",
+    };
     const value = values[name];
-    if (value === undefined) throw new Error(`no value for the route parameter [${name}] in ${pattern}: add one to fillParams`);
+    if (value === undefined)
+      throw new Error(`no value for the route parameter [${name}] in ${pattern}: add one to fillParams`);
     return value;
   });
 }
@@ -293,17 +346,27 @@ test("every page, route and action has a rule, and every rule names one that exi
   const built = actions().map((a) => a.key);
   expect(built, "server actions in the source but not in the build: run `npm run build`").toEqual(actionsInSource());
   const missing = [
-    ...pages().filter((p) => !pageRules[p.key]).map((p) => `page ${p.key} (${p.file})`),
-    ...routes().filter((r) => !routeRules[r.key]).map((r) => `route ${r.key} (${r.file})`),
+    ...pages()
+      .filter((p) => !pageRules[p.key])
+      .map((p) => `page ${p.key} (${p.file})`),
+    ...routes()
+      .filter((r) => !routeRules[r.key])
+      .map((r) => `route ${r.key} (${r.file})`),
     ...built.filter((k) => !actionRules[k]).map((k) => `action ${k}`),
   ];
-  expect(missing, "without a rule in e2e/authz/rules.ts").toEqual([]);
   const stale = [
-    ...Object.keys(pageRules).filter((k) => !pages().some((p) => p.key === k)).map((k) => `page ${k}`),
-    ...Object.keys(routeRules).filter((k) => !routes().some((r) => r.key === k)).map((k) => `route ${k}`),
-    ...Object.keys(actionRules).filter((k) => !built.includes(k)).map((k) => `action ${k}`),
+    ...Object.keys(pageRules)
+      .filter((k) => !pages().some((p) => p.key === k))
+      .map((k) => `page ${k}`),
+    ...Object.keys(routeRules)
+      .filter((k) => !routes().some((r) => r.key === k))
+      .map((k) => `route ${k}`),
+    ...Object.keys(actionRules)
+      .filter((k) => !built.includes(k))
+      .map((k) => `action ${k}`),
   ];
-  expect(stale, "rules in e2e/authz/rules.ts for what no longer exists").toEqual([]);
+  // missing: found in the tree or the build without a rule in e2e/authz/rules.ts; stale: a rule for what no longer exists.
+  expect({ missing, stale }).toEqual({ missing: [], stale: [] });
 });
 
 function pageExpectation(key: string, caller: Caller, project: "own" | "other"): { status: number; signIn?: boolean } {
@@ -321,12 +384,23 @@ for (const page of pages()) {
     expect(pageRules[page.key], `a rule for page ${page.key} in e2e/authz/rules.ts`).toBeDefined();
     const mismatches: Mismatch[] = [];
     const inProject = page.pattern.includes("[project]");
-    const probe = async (caller: Caller, project: "own" | "other", path: string, expected = pageExpectation(page.key, caller, project)) => {
+    const probe = async (
+      caller: Caller,
+      project: "own" | "other",
+      path: string,
+      expected = pageExpectation(page.key, caller, project),
+    ) => {
       const ctx = caller === "anonymous" ? world.anonymous : world.as[caller];
       const res = await ctx.get(path, { maxRedirects: 0 });
       const location = res.headers()["location"] ?? "";
       const ok = res.status() === expected.status && (!expected.signIn || location.startsWith("/sign-in"));
-      check(mismatches, `${caller} ${path}`, `${expected.status}${expected.signIn ? " → /sign-in" : ""}`, `${res.status()}${location ? ` → ${location}` : ""}`, ok);
+      check(
+        mismatches,
+        `${caller} ${path}`,
+        `${expected.status}${expected.signIn ? " → /sign-in" : ""}`,
+        `${res.status()}${location ? ` → ${location}` : ""}`,
+        ok,
+      );
     };
     await probe("anonymous", "own", fillParams(page.pattern, world.own));
     for (const role of ROLES) await probe(role, "own", fillParams(page.pattern, world.own));
@@ -342,7 +416,13 @@ for (const page of pages()) {
   });
 }
 
-async function routeResponse(ctx: APIRequestContext, method: string, path: string, headers: Record<string, string>, body: unknown): Promise<APIResponse> {
+async function routeResponse(
+  ctx: APIRequestContext,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<APIResponse> {
   return method === "GET"
     ? ctx.get(path, { headers, maxRedirects: 0 })
     : ctx.fetch(path, { method, headers, maxRedirects: 0, ...(body === undefined ? {} : { data: body }) });
@@ -366,7 +446,8 @@ for (const route of routes()) {
     const mismatches: Mismatch[] = [];
     const pathFor = (t: Target) => (rule.probe?.path ? rule.probe.path(t) : fillParams(route.pattern, t));
     const send = async (ctx: APIRequestContext, path: string, headers: Record<string, string> = {}) => {
-      if (route.key === "GET /ofrep/v1/stream") return { status: await streamStatus(world.baseURL, path, headers), message: "", location: "" };
+      if (route.key === "GET /ofrep/v1/stream")
+        return { status: await streamStatus(world.baseURL, path, headers), message: "", location: "" };
       const res = await routeResponse(ctx, route.method, path, headers, rule.probe?.body);
       const text = await res.text();
       let message = "";
@@ -377,8 +458,19 @@ for (const route of routes()) {
       }
       return { status: res.status(), message, location: res.headers()["location"] ?? "" };
     };
-    const expectStatus = (caller: string, got: { status: number; message: string; location: string }, status: number, message?: RegExp) =>
-      check(mismatches, caller, `${status}${message ? ` ${message}` : ""}`, `${got.status} ${got.message || got.location}`, got.status === status && (!message || message.test(got.message)));
+    const expectStatus = (
+      caller: string,
+      got: { status: number; message: string; location: string },
+      status: number,
+      message?: RegExp,
+    ) =>
+      check(
+        mismatches,
+        caller,
+        `${status}${message ? ` ${message}` : ""}`,
+        `${got.status} ${got.message || got.location}`,
+        got.status === status && (!message || message.test(got.message)),
+      );
 
     const access = rule.access;
     if (access.kind === "apiKey") {
@@ -391,27 +483,52 @@ for (const route of routes()) {
       expectStatus("admin session, no key", await send(world.as.admin, path), 401);
       for (const scope of apiScopeNames) {
         const allowed = access.scopes.length === 0 || access.scopes.includes(scope);
-        expectStatus(`key with ${scope}`, await send(world.anonymous, path, bearer(world.keys.byScope[scope])), allowed ? rule.success : 403);
+        expectStatus(
+          `key with ${scope}`,
+          await send(world.anonymous, path, bearer(world.keys.byScope[scope])),
+          allowed ? rule.success : 403,
+        );
       }
       // A key reaches only its own project: the path names no project, so the key's decides.
-      expectStatus("key of the other project", await send(world.anonymous, path, bearer(world.keys.otherProject)), rule.success);
+      expectStatus(
+        "key of the other project",
+        await send(world.anonymous, path, bearer(world.keys.otherProject)),
+        rule.success,
+      );
       if (route.key === "GET /api/v1/whoami") {
         const who = await world.anonymous.get(path, { headers: bearer(world.keys.otherProject) });
-        check(mismatches, "key of the other project", `project ${OTHER_PROJECT}`, JSON.stringify(await who.json()), ((await who.json()) as { project?: { slug?: string } }).project?.slug === OTHER_PROJECT);
+        check(
+          mismatches,
+          "key of the other project",
+          `project ${OTHER_PROJECT}`,
+          JSON.stringify(await who.json()),
+          ((await who.json()) as { project?: { slug?: string } }).project?.slug === OTHER_PROJECT,
+        );
       }
     } else if (access.kind === "metricsToken") {
       // Without a configured token the endpoint does not exist (404) for anyone.
       const ok = METRICS_TOKEN ? rule.success : 404;
       const refused = METRICS_TOKEN ? 401 : 404;
       expectStatus("no token", await send(world.anonymous, route.pattern), refused);
-      expectStatus("wrong token", await send(world.anonymous, route.pattern, { authorization: `Bearer ${METRICS_TOKEN}-not` }), refused);
+      expectStatus(
+        "wrong token",
+        await send(world.anonymous, route.pattern, { authorization: `Bearer ${METRICS_TOKEN}-not` }),
+        refused,
+      );
       expectStatus("admin session, no token", await send(world.as.admin, route.pattern), refused);
-      if (METRICS_TOKEN) expectStatus("the token", await send(world.anonymous, route.pattern, { authorization: `Bearer ${METRICS_TOKEN}` }), ok);
+      if (METRICS_TOKEN)
+        expectStatus(
+          "the token",
+          await send(world.anonymous, route.pattern, { authorization: `Bearer ${METRICS_TOKEN}` }),
+          ok,
+        );
     } else {
       const callers: [Caller, "own" | "other"][] = [
         ["anonymous", "own"],
         ...ROLES.map((r): [Caller, "own"] => [r, "own"]),
-        ...(route.pattern.includes("[project]") ? NON_MEMBERS_OF_OTHER.map((r): [Caller, "other"] => [r, "other"]) : []),
+        ...(route.pattern.includes("[project]")
+          ? NON_MEMBERS_OF_OTHER.map((r): [Caller, "other"] => [r, "other"])
+          : []),
       ];
       for (const [caller, project] of callers) {
         const t = project === "own" ? world.own : world.other;
@@ -419,7 +536,14 @@ for (const route of routes()) {
         const verdict = decide(access, caller, project);
         const label = `${caller} on ${t.slug}`;
         // Console routes sit behind proxy.ts, which sends a signed-out visitor to sign-in.
-        if (verdict === "signed out") check(mismatches, label, "307 → /sign-in", `${got.status} ${got.location}`, got.status === 307 && got.location.includes("/sign-in"));
+        if (verdict === "signed out")
+          check(
+            mismatches,
+            label,
+            "307 → /sign-in",
+            `${got.status} ${got.location}`,
+            got.status === 307 && got.location.includes("/sign-in"),
+          );
         else if (verdict === "hidden") expectStatus(label, got, 404, new RegExp(`^${HIDDEN}$`));
         else if (verdict === "refused") expectStatus(label, got, 403);
         else expectStatus(label, got, rule.success, rule.successMessage);
@@ -436,14 +560,22 @@ for (const entry of actions()) {
     if (!rule) return;
     const mismatches: Mismatch[] = [];
     const call = async (caller: Caller, t: Target, label: string, expected: Verdict) => {
-      const outcome = await callAction(caller === "anonymous" ? world.anonymous : world.as[caller], world.baseURL, entry, t, rule.args(t));
+      const outcome = await callAction(
+        caller === "anonymous" ? world.anonymous : world.as[caller],
+        world.baseURL,
+        entry,
+        t,
+        rule.args(t),
+      );
       const verdict = verdictOf(outcome, rule);
       let ok = verdict === expected;
       let wanted: string = expected;
       if (ok && expected === "allowed") {
         // The probe must leave the data as it was: refused for its content, or a result known to change nothing.
         wanted = rule.allowedResult ? `allowed, ${rule.allowedResult}` : "allowed, and refused for its content";
-        ok = rule.allowedResult ? rule.allowedResult.test(summarize(outcome)) : outcome.kind === "result" && !outcome.result.ok;
+        ok = rule.allowedResult
+          ? rule.allowedResult.test(summarize(outcome))
+          : outcome.kind === "result" && !outcome.result.ok;
       }
       check(mismatches, label, wanted, `${verdict}: ${summarize(outcome)}`, ok);
     };
@@ -460,21 +592,41 @@ for (const entry of actions()) {
     if (rule.access.kind === "permission") {
       // Ids come from the browser: one that is not an id names no project, and no row; neither is a crash.
       const allowed = ROLES.find((r) => decide(rule.access, r, "own") === "allowed" && !rule.skipAllowed);
-      await call(allowed ?? "viewer", { ...world.own, projectId: NOT_AN_ID }, `${allowed ?? "viewer"} on a project id that is not an id`, "hidden");
+      await call(
+        allowed ?? "viewer",
+        { ...world.own, projectId: NOT_AN_ID },
+        `${allowed ?? "viewer"} on a project id that is not an id`,
+        "hidden",
+      );
       if (allowed) {
         const malformed = { ...world.own, item: NOT_AN_ID, flag: NOT_AN_ID, none: NOT_AN_ID };
         const outcome = await callAction(world.as[allowed], world.baseURL, entry, malformed, rule.args(malformed));
-        const fine = (outcome.kind === "result" && !outcome.result.ok && verdictOf(outcome, rule) === "allowed") || !!rule.allowedResult?.test(summarize(outcome));
-        check(mismatches, `${allowed} on ${PROJECT} with row ids that are not ids`, "refused for its content", summarize(outcome), fine);
+        const fine =
+          (outcome.kind === "result" && !outcome.result.ok && verdictOf(outcome, rule) === "allowed") ||
+          !!rule.allowedResult?.test(summarize(outcome));
+        check(
+          mismatches,
+          `${allowed} on ${PROJECT} with row ids that are not ids`,
+          "refused for its content",
+          summarize(outcome),
+          fine,
+        );
       }
     }
     if (rule.foreignRows) {
       // The own project's id with the other project's rows: a member allowed to act must not find them.
       const foreign = { ...world.own, item: world.other.item, flag: world.other.flag };
-      const role = ROLES.filter((r) => !isOrgAdmin(r)).find((r) => decide(rule.access, r, "own") === "allowed") ?? "admin";
+      const role =
+        ROLES.filter((r) => !isOrgAdmin(r)).find((r) => decide(rule.access, r, "own") === "allowed") ?? "admin";
       const outcome = await callAction(world.as[role], world.baseURL, entry, foreign, rule.foreignRows(foreign));
       const text = summarize(outcome);
-      check(mismatches, `${role} on ${PROJECT} with ${OTHER_PROJECT}'s rows`, "not found", text, outcome.kind === "result" && !outcome.result.ok && /not found$/i.test(text) && text !== HIDDEN);
+      check(
+        mismatches,
+        `${role} on ${PROJECT} with ${OTHER_PROJECT}'s rows`,
+        "not found",
+        text,
+        outcome.kind === "result" && !outcome.result.ok && /not found$/i.test(text) && text !== HIDDEN,
+      );
     }
     expect(mismatches).toEqual([]);
   });

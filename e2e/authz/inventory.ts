@@ -27,7 +27,10 @@ function walk(dir: string, out: string[] = []): string[] {
 
 /** app/p/[project]/queue/page.tsx → /p/[project]/queue (route groups and private folders dropped). */
 function urlPattern(file: string): string {
-  const segments = file.split("/").slice(1, -1).filter((s) => !/^\(.*\)$/.test(s));
+  const segments = file
+    .split("/")
+    .slice(1, -1)
+    .filter((s) => !/^\(.*\)$/.test(s));
   return `/${segments.join("/")}`;
 }
 
@@ -36,7 +39,11 @@ function exportedMethods(source: string): string[] {
   for (const m of source.matchAll(/export\s+(?:async\s+)?(?:function|const|let)\s+([A-Z]+)\b/g)) found.add(m[1]!);
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const part of m[1]!.split(",")) {
-      const name = part.trim().split(/\s+as\s+/).pop()!.trim();
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
       if (name) found.add(name);
     }
   }
@@ -61,7 +68,12 @@ export function routes(): RouteEntry[] {
   // Served by server.ts before Next (the lean copies have Next routes too; OFREP has none).
   for (const endpoint of [...leanEndpoints, ...Object.values(ofrepEndpoints)]) {
     if (out.has(endpoint)) continue;
-    out.set(endpoint, { key: endpoint, method: endpointMethod(endpoint), pattern: endpointPath(endpoint), file: "lib/http/lean-endpoints.ts" });
+    out.set(endpoint, {
+      key: endpoint,
+      method: endpointMethod(endpoint),
+      pattern: endpointPath(endpoint),
+      file: "lib/http/lean-endpoints.ts",
+    });
   }
   return [...out.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
@@ -91,7 +103,13 @@ export function actions(): ActionEntry[] {
     .map(([id, entry]) => {
       const key = `${entry.filename ?? "?"}#${entry.exportedName ?? "?"}`;
       const pageWorkers = Object.keys(entry.workers).filter((w) => w.startsWith("app/") && w.endsWith("/page"));
-      return { key, file: entry.filename ?? "?", name: entry.exportedName ?? "?", id, pages: pageWorkers.map((w) => urlPattern(`${w}.tsx`)) };
+      return {
+        key,
+        file: entry.filename ?? "?",
+        name: entry.exportedName ?? "?",
+        id,
+        pages: pageWorkers.map((w) => urlPattern(`${w}.tsx`)),
+      };
     })
     .sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -119,7 +119,11 @@ export const routeRules: Record<string, RouteRule> = {
   "GET /api/openapi.json": { access: PUBLIC, success: 200 },
   "GET /api/auth/[...nextauth]": { access: PUBLIC, probe: { path: () => "/api/auth/providers" }, success: 200 },
   // A sign-in without the CSRF token is turned away the same for everyone.
-  "POST /api/auth/[...nextauth]": { access: PUBLIC, probe: { path: () => "/api/auth/signout", body: {} }, success: 302 },
+  "POST /api/auth/[...nextauth]": {
+    access: PUBLIC,
+    probe: { path: () => "/api/auth/signout", body: {} },
+    success: 302,
+  },
   "GET /metrics": { access: { kind: "metricsToken" }, success: 200 },
   "GET /api/v1/whoami": { access: apiKey(), success: 200 },
   // An empty batch: refused for its body, so nothing is stored.
@@ -158,9 +162,21 @@ const ITEM = "app/p/[project]/queue/[itemId]/actions.ts";
 
 /** A rollback rule the form accepts but the service refuses (no such metric). */
 const rollbackRuleForm = () =>
-  form({ name: "authz probe", metric: "no-such-metric", comparison: "ABSOLUTE", threshold: "1", windowAmount: "1", windowUnit: "h", minSamples: "1", action: "CUT", cooldownAmount: "1", cooldownUnit: "h" });
+  form({
+    name: "authz probe",
+    metric: "no-such-metric",
+    comparison: "ABSOLUTE",
+    threshold: "1",
+    windowAmount: "1",
+    windowUnit: "h",
+    minSamples: "1",
+    action: "CUT",
+    cooldownAmount: "1",
+    cooldownUnit: "h",
+  });
 /** A severity rule the form accepts. */
-const severityRuleForm = () => form({ name: "authz probe", severity: "SEV4", categories: "S1", minScore: "", minReports: "" });
+const severityRuleForm = () =>
+  form({ name: "authz probe", severity: "SEV4", categories: "S1", minScore: "", minReports: "" });
 /** A label carrying a version the item does not have, so that nothing is saved. */
 const staleLabelForm = () => form({ verdict: "BENIGN", outcome: "resolve", expectedVersion: "999" });
 
@@ -172,15 +188,33 @@ export const actionRules: Record<string, ActionRule> = {
     refusal: /^Organization not found$/,
   },
 
-  [`${ADMIN}#renameProjectAction`]: { access: permission("project:manage"), args: (t) => [t.projectId, idle, form({ name: "" })] },
-  [`${ADMIN}#createEnvironmentAction`]: { access: permission("project:manage"), args: (t) => [t.projectId, idle, form({ key: "", name: "" })] },
-  [`${ADMIN}#toggleProtectedAction`]: { access: permission("project:manage"), args: (t) => [t.projectId, t.none, true] },
-  [`${ADMIN}#addMemberAction`]: { access: permission("member:manage"), args: (t) => [t.projectId, idle, form({ email: "not-an-email", role: "VIEWER" })] },
+  [`${ADMIN}#renameProjectAction`]: {
+    access: permission("project:manage"),
+    args: (t) => [t.projectId, idle, form({ name: "" })],
+  },
+  [`${ADMIN}#createEnvironmentAction`]: {
+    access: permission("project:manage"),
+    args: (t) => [t.projectId, idle, form({ key: "", name: "" })],
+  },
+  [`${ADMIN}#toggleProtectedAction`]: {
+    access: permission("project:manage"),
+    args: (t) => [t.projectId, t.none, true],
+  },
+  [`${ADMIN}#addMemberAction`]: {
+    access: permission("member:manage"),
+    args: (t) => [t.projectId, idle, form({ email: "not-an-email", role: "VIEWER" })],
+  },
   [`${ADMIN}#changeRoleAction`]: { access: permission("member:manage"), args: (t) => [t.projectId, t.none, "VIEWER"] },
   [`${ADMIN}#removeMemberAction`]: { access: permission("member:manage"), args: (t) => [t.projectId, t.none] },
-  [`${ADMIN}#createApiKeyAction`]: { access: permission("apikey:manage"), args: (t) => [t.projectId, idle, form({ name: "" })] },
+  [`${ADMIN}#createApiKeyAction`]: {
+    access: permission("apikey:manage"),
+    args: (t) => [t.projectId, idle, form({ name: "" })],
+  },
   [`${ADMIN}#revokeApiKeyAction`]: { access: permission("apikey:manage"), args: (t) => [t.projectId, t.none] },
-  [`${ADMIN}#eraseSubjectAction`]: { access: permission("project:manage"), args: (t) => [t.projectId, idle, form({ userId: "", reason: "" })] },
+  [`${ADMIN}#eraseSubjectAction`]: {
+    access: permission("project:manage"),
+    args: (t) => [t.projectId, idle, form({ userId: "", reason: "" })],
+  },
 
   // Verifying appends its own audit event and changes nothing else.
   "app/p/[project]/admin/audit/actions.ts#verifyAuditChainAction": {
@@ -189,23 +223,46 @@ export const actionRules: Record<string, ActionRule> = {
     allowedResult: /^ok/,
   },
 
-  [`${ROLLBACK}#createRollbackRuleAction`]: { access: permission("flag:change"), args: (t) => [t.projectId, idle, rollbackRuleForm()] },
-  [`${ROLLBACK}#updateRollbackRuleAction`]: { access: permission("flag:change"), args: (t) => [t.projectId, t.none, idle, rollbackRuleForm()] },
-  [`${ROLLBACK}#setRollbackRuleEnabledAction`]: { access: permission("flag:change"), args: (t) => [t.projectId, t.none, true] },
-  [`${ROLLBACK}#setRollbackRuleDryRunAction`]: { access: permission("flag:change"), args: (t) => [t.projectId, t.none, true] },
+  [`${ROLLBACK}#createRollbackRuleAction`]: {
+    access: permission("flag:change"),
+    args: (t) => [t.projectId, idle, rollbackRuleForm()],
+  },
+  [`${ROLLBACK}#updateRollbackRuleAction`]: {
+    access: permission("flag:change"),
+    args: (t) => [t.projectId, t.none, idle, rollbackRuleForm()],
+  },
+  [`${ROLLBACK}#setRollbackRuleEnabledAction`]: {
+    access: permission("flag:change"),
+    args: (t) => [t.projectId, t.none, true],
+  },
+  [`${ROLLBACK}#setRollbackRuleDryRunAction`]: {
+    access: permission("flag:change"),
+    args: (t) => [t.projectId, t.none, true],
+  },
   [`${ROLLBACK}#deleteRollbackRuleAction`]: { access: permission("flag:change"), args: (t) => [t.projectId, t.none] },
 
   [`${TRIAGE}#createRuleAction`]: {
     access: permission("project:manage"),
     args: (t) => [t.projectId, idle, severityRuleForm()],
-    skipAllowed: "a valid rule is stored at once (nothing after the check refuses it), and the rules are triage-settings.spec's",
+    skipAllowed:
+      "a valid rule is stored at once (nothing after the check refuses it), and the rules are triage-settings.spec's",
   },
-  [`${TRIAGE}#updateRuleAction`]: { access: permission("project:manage"), args: (t) => [t.projectId, t.none, idle, severityRuleForm()] },
+  [`${TRIAGE}#updateRuleAction`]: {
+    access: permission("project:manage"),
+    args: (t) => [t.projectId, t.none, idle, severityRuleForm()],
+  },
   [`${TRIAGE}#deleteRuleAction`]: { access: permission("project:manage"), args: (t) => [t.projectId, t.none] },
-  [`${TRIAGE}#setRuleEnabledAction`]: { access: permission("project:manage"), args: (t) => [t.projectId, t.none, true] },
+  [`${TRIAGE}#setRuleEnabledAction`]: {
+    access: permission("project:manage"),
+    args: (t) => [t.projectId, t.none, true],
+  },
   [`${TRIAGE}#moveRuleAction`]: { access: permission("project:manage"), args: (t) => [t.projectId, t.none, "up"] },
   // The seed runs on the shipped defaults: resetting to them changes nothing.
-  [`${TRIAGE}#resetRulesAction`]: { access: permission("project:manage"), args: (t) => [t.projectId], allowedResult: /^ok: The shipped defaults already apply/ },
+  [`${TRIAGE}#resetRulesAction`]: {
+    access: permission("project:manage"),
+    args: (t) => [t.projectId],
+    allowedResult: /^ok: The shipped defaults already apply/,
+  },
   // The seeded SEV4 policy and sampling, sent back unchanged.
   [`${TRIAGE}#updateSlaPolicyAction`]: {
     access: permission("project:manage"),
@@ -234,24 +291,51 @@ export const actionRules: Record<string, ActionRule> = {
     allowedResult: /^ok: Nothing changed/,
   },
 
-  [`${WEBHOOKS}#createWebhookEndpointAction`]: { access: permission("webhook:manage"), args: (t) => [t.projectId, idle, form({ name: "", url: "" })] },
-  [`${WEBHOOKS}#updateWebhookEndpointAction`]: { access: permission("webhook:manage"), args: (t) => [t.projectId, t.none, idle, form({ name: "x", url: "https://example.com/hook" })] },
-  [`${WEBHOOKS}#deleteWebhookEndpointAction`]: { access: permission("webhook:manage"), args: (t) => [t.projectId, t.none] },
-  [`${WEBHOOKS}#retryWebhookDeliveryAction`]: { access: permission("webhook:manage"), args: (t) => [t.projectId, t.none] },
+  [`${WEBHOOKS}#createWebhookEndpointAction`]: {
+    access: permission("webhook:manage"),
+    args: (t) => [t.projectId, idle, form({ name: "", url: "" })],
+  },
+  [`${WEBHOOKS}#updateWebhookEndpointAction`]: {
+    access: permission("webhook:manage"),
+    args: (t) => [t.projectId, t.none, idle, form({ name: "x", url: "https://example.com/hook" })],
+  },
+  [`${WEBHOOKS}#deleteWebhookEndpointAction`]: {
+    access: permission("webhook:manage"),
+    args: (t) => [t.projectId, t.none],
+  },
+  [`${WEBHOOKS}#retryWebhookDeliveryAction`]: {
+    access: permission("webhook:manage"),
+    args: (t) => [t.projectId, t.none],
+  },
 
-  [`${EXPORTS}#createExportAction`]: { access: permission("export:create"), args: (t) => [t.projectId, idle, form({ format: "no-such-format" })] },
+  [`${EXPORTS}#createExportAction`]: {
+    access: permission("export:create"),
+    args: (t) => [t.projectId, idle, form({ format: "no-such-format" })],
+  },
   [`${EXPORTS}#cancelExportAction`]: { access: permission("export:create"), args: (t) => [t.projectId, t.none] },
   [`${EXPORTS}#rerunExportAction`]: { access: permission("export:create"), args: (t) => [t.projectId, t.none] },
 
   [`${FLAGS}#createFlagAction`]: {
     access: permission("flag:change"),
-    args: (t) => [t.projectId, idle, form({ kind: "RELEASE", key: "", rolloutPercent: "0", environmentIds: [t.none], reason: "" })],
+    args: (t) => [
+      t.projectId,
+      idle,
+      form({ kind: "RELEASE", key: "", rolloutPercent: "0", environmentIds: [t.none], reason: "" }),
+    ],
   },
   // Narrowing (off) is a reviewer's; the stale version stops whoever passes.
   [`${FLAGS}#changeFlagAction`]: {
     access: permission("flag:narrow"),
-    args: (t) => [t.projectId, t.flag, form({ change: "enabled", enabled: "false", reason: "authz probe", expectedVersion: "999" })],
-    foreignRows: (t) => [t.projectId, t.flag, form({ change: "enabled", enabled: "false", reason: "authz probe", expectedVersion: "999" })],
+    args: (t) => [
+      t.projectId,
+      t.flag,
+      form({ change: "enabled", enabled: "false", reason: "authz probe", expectedVersion: "999" }),
+    ],
+    foreignRows: (t) => [
+      t.projectId,
+      t.flag,
+      form({ change: "enabled", enabled: "false", reason: "authz probe", expectedVersion: "999" }),
+    ],
   },
   // No reason: refused after the check; the flag is looked up (in the addressed project) before that.
   [`${FLAGS}#killFlagAction`]: {
@@ -270,19 +354,37 @@ export const actionRules: Record<string, ActionRule> = {
     foreignRows: (t) => [t.projectId, t.flag, 1, form({ reason: "authz probe", expectedVersion: "999" })],
   },
   [`${FLAGS}#approveFlagVersionAction`]: { access: permission("flag:approve"), args: (t) => [t.projectId, t.none] },
-  [`${FLAGS}#rejectFlagVersionAction`]: { access: permission("flag:approve"), args: (t) => [t.projectId, t.none, form({ reason: "authz probe" })] },
+  [`${FLAGS}#rejectFlagVersionAction`]: {
+    access: permission("flag:approve"),
+    args: (t) => [t.projectId, t.none, form({ reason: "authz probe" })],
+  },
   [`${FLAGS}#setCostCeilingAction`]: {
     access: permission("flag:change"),
     args: (t) => [t.projectId, t.flag, idle, form({ usdPerUserHour: "1", reason: "" })],
     // Removing a ceiling the seeded flags do not have: unchanged if it were found.
     foreignRows: (t) => [t.projectId, t.flag, idle, form({ remove: "1", reason: "authz probe" })],
   },
-  [`${FLAGS}#setKillSwitchAction`]: { access: permission("flag:narrow"), args: (t) => [t.projectId, t.none, true, form({ reason: "authz probe" })] },
+  [`${FLAGS}#setKillSwitchAction`]: {
+    access: permission("flag:narrow"),
+    args: (t) => [t.projectId, t.none, true, form({ reason: "authz probe" })],
+  },
 
-  [`${INCIDENTS}#openIncidentAction`]: { access: permission("incident:manage"), args: (t) => [t.projectId, t.slug, idle, form({ title: "", severity: "SEV4" })] },
-  [`${INCIDENTS}#stepIncidentAction`]: { access: permission("incident:manage"), args: (t) => [t.projectId, t.none, "acknowledged", form()] },
-  [`${INCIDENTS}#addIncidentNoteAction`]: { access: permission("incident:manage"), args: (t) => [t.projectId, t.none, idle, form({ message: "authz probe" })] },
-  [`${INCIDENTS}#setIncidentPostmortemAction`]: { access: permission("incident:manage"), args: (t) => [t.projectId, t.none, idle, form({ postmortem: "authz probe" })] },
+  [`${INCIDENTS}#openIncidentAction`]: {
+    access: permission("incident:manage"),
+    args: (t) => [t.projectId, t.slug, idle, form({ title: "", severity: "SEV4" })],
+  },
+  [`${INCIDENTS}#stepIncidentAction`]: {
+    access: permission("incident:manage"),
+    args: (t) => [t.projectId, t.none, "acknowledged", form()],
+  },
+  [`${INCIDENTS}#addIncidentNoteAction`]: {
+    access: permission("incident:manage"),
+    args: (t) => [t.projectId, t.none, idle, form({ message: "authz probe" })],
+  },
+  [`${INCIDENTS}#setIncidentPostmortemAction`]: {
+    access: permission("incident:manage"),
+    args: (t) => [t.projectId, t.none, idle, form({ postmortem: "authz probe" })],
+  },
 
   [`${QUEUE}#claimNextAction`]: {
     access: permission("item:claim"),
@@ -296,14 +398,28 @@ export const actionRules: Record<string, ActionRule> = {
     allowedResult: /changed=0&skipped=1$/,
   },
   // Preferences are the caller's own: any signed-in user, no project.
-  [`${QUEUE}#setBlurSensitiveAction`]: { access: SESSION, args: () => [true], allowedResult: /^ok: Sensitive content will be blurred/ },
+  [`${QUEUE}#setBlurSensitiveAction`]: {
+    access: SESSION,
+    args: () => [true],
+    allowedResult: /^ok: Sensitive content will be blurred/,
+  },
   [`${QUEUE}#setBreakAfterSev1Action`]: { access: SESSION, args: () => [idle, form({ breakAfterSev1: "many" })] },
   [`${QUEUE}#tookBreakAction`]: { access: SESSION, args: () => [], allowedResult: /^ok: Welcome back/ },
 
   [`${ITEM}#itemTransitionAction`]: {
     access: permission("item:escalate"),
-    args: (t) => [t.projectId, t.item, idle, form({ action: "escalate", expectedVersion: "999", reason: "authz probe" })],
-    foreignRows: (t) => [t.projectId, t.item, idle, form({ action: "escalate", expectedVersion: "999", reason: "authz probe" })],
+    args: (t) => [
+      t.projectId,
+      t.item,
+      idle,
+      form({ action: "escalate", expectedVersion: "999", reason: "authz probe" }),
+    ],
+    foreignRows: (t) => [
+      t.projectId,
+      t.item,
+      idle,
+      form({ action: "escalate", expectedVersion: "999", reason: "authz probe" }),
+    ],
   },
   [`${ITEM}#submitLabelAction`]: {
     access: permission("item:label"),
@@ -318,6 +434,11 @@ export const actionRules: Record<string, ActionRule> = {
   },
   [`${ITEM}#mitigateAction`]: {
     access: permission("flag:narrow"),
-    args: (t) => [t.projectId, t.item, idle, form({ mitigation: "kill", flagKey: "assistant-enabled", environmentId: t.none, reason: "" })],
+    args: (t) => [
+      t.projectId,
+      t.item,
+      idle,
+      form({ mitigation: "kill", flagKey: "assistant-enabled", environmentId: t.none, reason: "" }),
+    ],
   },
 };
