@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { db } from "@/lib/db";
 import { requirePermission } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
@@ -8,6 +9,7 @@ import { forgetApiKey } from "@/lib/api-keys/authenticate-api-key";
 
 export async function revokeApiKey(actor: Actor, projectId: string, keyId: string): Promise<void> {
   const access = await requirePermission(actor, projectId, "apikey:manage");
+  if (!z.uuid().safeParse(keyId).success) throw notFound("API key not found");
   const prefix = await db().$transaction(async (tx) => {
     const key = await tx.apiKey.findFirst({ where: { id: keyId, projectId } });
     if (!key) throw notFound("API key not found");

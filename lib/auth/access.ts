@@ -1,6 +1,7 @@
 // Scoping and authorization for every service: one requirePermission that
 // answers NOT_FOUND when the actor may not know the project exists.
 import "server-only";
+import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { can, type Permission, type Role } from "@/lib/auth/permissions";
@@ -12,9 +13,12 @@ export type ProjectAccess = {
 };
 
 const projectSelect = { id: true, orgId: true, slug: true, name: true } as const;
+const uuid = z.uuid();
 
 /** The actor's role in a project, or null when it has none (or the project does not exist). */
 export async function projectRole(actor: UserActor, projectId: string): Promise<ProjectAccess | null> {
+  // Project ids arrive as action arguments: one that is not a uuid names no project (Postgres would refuse it, a 500).
+  if (!uuid.safeParse(projectId).success) return null;
   const project = await db().project.findFirst({
     where: { id: projectId, archivedAt: null },
     select: { ...projectSelect, memberships: { where: { userId: actor.userId }, select: { role: true } } },

@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { INGEST_LIMITS, ingestBatchSchema, singleReportSchema } from "@/lib/ingest/schemas";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { describeApiKey } from "@/lib/api-keys/describe-api-key";
+import type { LeanEndpoint } from "@/lib/http/lean-endpoints";
 
 export const postEvents = withApiKey("events:write", async (req, actor) => {
   const body = await readJsonBody(req, INGEST_LIMITS.maxBytes);
@@ -33,9 +34,9 @@ export const getWhoami = withApiKey(null, async (_req, actor) => Response.json(a
 
 type Handler = (req: Request, ctx: unknown) => Promise<Response>;
 
-/** method + path → handler, for the lean layer. */
+/** method + path → handler, for the lean layer; exactly the endpoints lean-endpoints.ts lists. */
 export const leanRoutes: Record<string, Handler> = {
   "POST /api/v1/events": postEvents,
   "POST /api/v1/reports": postReport,
   "GET /api/v1/whoami": getWhoami,
-};
+} satisfies Record<LeanEndpoint, Handler>;

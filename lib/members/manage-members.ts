@@ -2,7 +2,7 @@
 // keeps at least one admin (org admins aside), so nobody locks everyone out.
 import "server-only";
 import { randomBytes } from "node:crypto";
-import type { z } from "zod";
+import { z } from "zod";
 import { db, type Tx } from "@/lib/db";
 import { requirePermission } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
@@ -75,6 +75,7 @@ async function assertKeepsAnAdmin(tx: Tx, projectId: string, membershipId: strin
 export async function changeMemberRole(actor: Actor, projectId: string, membershipId: string, role: Role) {
   const { project } = await requirePermission(actor, projectId, "member:manage");
   const newRole = memberRoleSchema.parse(role);
+  if (!z.uuid().safeParse(membershipId).success) throw notFound("Member not found");
   await db().$transaction(async (tx) => {
     const m = await tx.membership.findFirst({ where: { id: membershipId, projectId }, include: { user: { select: { email: true } } } });
     if (!m) throw notFound("Member not found");
@@ -96,6 +97,7 @@ export async function changeMemberRole(actor: Actor, projectId: string, membersh
 
 export async function removeMember(actor: Actor, projectId: string, membershipId: string) {
   const { project } = await requirePermission(actor, projectId, "member:manage");
+  if (!z.uuid().safeParse(membershipId).success) throw notFound("Member not found");
   await db().$transaction(async (tx) => {
     const m = await tx.membership.findFirst({ where: { id: membershipId, projectId }, include: { user: { select: { email: true } } } });
     if (!m) throw notFound("Member not found");

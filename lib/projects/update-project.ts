@@ -1,5 +1,5 @@
 import "server-only";
-import type { z } from "zod";
+import { z } from "zod";
 import { db } from "@/lib/db";
 import { requirePermission } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
@@ -48,6 +48,7 @@ export async function createEnvironment(actor: Actor, projectId: string, input: 
 
 export async function setEnvironmentProtected(actor: Actor, projectId: string, environmentId: string, value: boolean) {
   const { project } = await requirePermission(actor, projectId, "project:manage");
+  if (!z.uuid().safeParse(environmentId).success) throw notFound("Environment not found");
   await db().$transaction(async (tx) => {
     const env = await tx.environment.findFirst({ where: { id: environmentId, projectId } });
     if (!env) throw notFound("Environment not found");

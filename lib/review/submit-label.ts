@@ -8,6 +8,7 @@
 // Like every transition it needs the caller's live lease and the version they
 // saw, so a lapsed claim or a concurrent change overwrites nothing.
 import "server-only";
+import { z } from "zod";
 import { countConfirmedHarm } from "@/lib/rollback/record-confirmed-harm";
 import { db, type Tx } from "@/lib/db";
 import { requirePermission } from "@/lib/auth/access";
@@ -34,6 +35,7 @@ export async function submitLabel(actor: Actor, projectId: string, itemId: strin
   const label = labelInputSchema.parse(input);
   const access = await requirePermission(actor, projectId, "item:label");
   if (actor.kind !== "user") throw new AppError("FORBIDDEN", "Labels are given by people");
+  if (!z.uuid().safeParse(itemId).success) throw notFound("Item not found");
   const canAdjudicate = can(access.role, "item:adjudicate");
   const now = new Date();
 

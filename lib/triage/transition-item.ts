@@ -29,6 +29,7 @@ export async function transitionItem(actor: Actor, projectId: string, itemId: st
   const { action, expectedVersion, reason } = transitionSchema.parse(input);
   const access = await requirePermission(actor, projectId, transitions[action].permission);
   if (actor.kind !== "user") throw new AppError("FORBIDDEN", "Triage actions are taken by people");
+  if (!z.uuid().safeParse(itemId).success) throw notFound("Item not found");
   const now = new Date();
 
   const updated = await db().$transaction(async (tx) => {

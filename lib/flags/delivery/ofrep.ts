@@ -18,6 +18,7 @@ import { signStreamToken } from "@/lib/flags/delivery/stream-token";
 import { takeLocalToken } from "@/lib/http/local-rate-limit";
 import { errorHeaders } from "@/lib/http/responses";
 import { flagEvaluationCounts, reasonSlot } from "@/lib/metrics/process-counters";
+import { endpointMethod, endpointPath, OFREP_PREFIX, ofrepEndpoints } from "@/lib/http/lean-endpoints";
 
 export type PlainRequest = {
   method: string;
@@ -28,8 +29,11 @@ export type PlainRequest = {
 };
 export type PlainResponse = { status: number; headers: Record<string, string>; body: string };
 
-export const OFREP_PREFIX = "/ofrep/v1/";
-export const STREAM_PATH = "/ofrep/v1/stream";
+export { OFREP_PREFIX };
+export const STREAM_PATH = endpointPath(ofrepEndpoints.stream);
+const EVALUATE_ALL_PATH = endpointPath(ofrepEndpoints.evaluateAll);
+const EVALUATE_ONE_PREFIX = endpointPath(ofrepEndpoints.evaluateOne).replace("{key}", "");
+const CONFIGURATION_PATH = endpointPath(ofrepEndpoints.configuration);
 const MAX_BODY = 64 * 1024;
 const INACTIVITY_DELAY_SEC = 120;
 const ERROR_SLOT = reasonSlot("ERROR");
@@ -244,19 +248,20 @@ export async function providerConfiguration(req: PlainRequest): Promise<PlainRes
 export function routeOfrep(req: PlainRequest, origin: string): Promise<PlainResponse> | null {
   const p = req.path;
   if (!p.startsWith(OFREP_PREFIX)) return null;
-  const rest = p.slice(OFREP_PREFIX.length);
-  const allow = (method: string, run: () => Promise<PlainResponse>) =>
-    req.method === method ? run() : Promise.resolve(json(405, { errorDetails: `Use ${method}` }, { allow: method }));
-  if (rest === "evaluate/flags" || rest === "evaluate/flags/") return allow("POST", () => evaluateBulk(req, origin));
-  if (rest.startsWith("evaluate/flags/")) {
+  const allow = (endpoint: string, run: () => Promise<PlainResponse>) => {
+    const method = endpointMethod(endpoint);
+    return req.method === method ? run() : Promise.resolve(json(405, { errorDetails: `Use ${method}` }, { allow: method }));
+  };
+  if (p === EVALUATE_ALL_PATH || p === EVALUATE_ONE_PREFIX) return allow(ofrepEndpoints.evaluateAll, () => evaluateBulk(req, origin));
+  if (p.startsWith(EVALUATE_ONE_PREFIX)) {
     let key: string;
     try {
-      key = decodeURIComponent(rest.slice("evaluate/flags/".length));
+      key = decodeURIComponent(p.slice(EVALUATE_ONE_PREFIX.length));
     } catch {
       return Promise.resolve(json(400, { errorCode: "PARSE_ERROR", errorDetails: "Malformed flag key in the path" }));
     }
-    return allow("POST", () => evaluateSingle(req, key));
+    return allow(ofrepEndpoints.evaluateOne, () => evaluateSingle(req, key));
   }
-  if (rest === "configuration") return allow("GET", () => providerConfiguration(req));
+  if (p === CONFIGURATION_PATH) return allow(ofrepEndpoints.configuration, () => providerConfiguration(req));
   return Promise.resolve(json(404, { errorDetails: "Not an OFREP endpoint" }));
 }
