@@ -105,6 +105,9 @@ export const pageRules: Record<string, PageRule> = {
   "/p/[project]/dashboards": { access: permission("dashboard:read"), success: 307 },
   "/p/[project]/dashboards/[name]": { access: permission("dashboard:read") },
   "/p/[project]/exports": { access: permission("export:read") },
+  "/p/[project]/gate": { access: permission("dashboard:read") },
+  // The probe names no run.
+  "/p/[project]/gate/runs/[runId]": { access: permission("dashboard:read"), success: 404 },
   "/p/[project]/admin": { access: permission("project:manage") },
   "/p/[project]/admin/members": { access: permission("member:manage") },
   "/p/[project]/admin/api-keys": { access: permission("apikey:manage") },
@@ -142,6 +145,33 @@ export const routeRules: Record<string, RouteRule> = {
     probe: { path: (t) => `/p/${t.slug}/dashboards/safety/data?range=7d` },
     success: 200,
   },
+  // Release gate, for CI pipelines: bodies refused for their shape, names that name nothing.
+  "PUT /api/v1/gate/suites/[name]": { access: apiKey("gate:write"), probe: { path: () => "/api/v1/gate/suites/authz-probe", body: {} }, success: 400 },
+  "GET /api/v1/gate/suites/[name]": {
+    access: apiKey("gate:read"),
+    probe: { path: () => "/api/v1/gate/suites/no-such-suite" },
+    success: 404,
+    successMessage: /^No suite "no-such-suite" in this project$/,
+  },
+  "POST /api/v1/gate/runs": { access: apiKey("gate:write"), probe: { body: {} }, success: 400 },
+  "GET /api/v1/gate/runs/[runId]": {
+    access: apiKey("gate:read"),
+    probe: { path: () => "/api/v1/gate/runs/no-such-run" },
+    success: 404,
+    successMessage: /^No gate run "no-such-run" in this project$/,
+  },
+  "POST /api/v1/gate/runs/[runId]/complete": {
+    access: apiKey("gate:write"),
+    probe: { path: () => "/api/v1/gate/runs/no-such-run/complete" },
+    success: 404,
+    successMessage: /^No gate run "no-such-run" in this project$/,
+  },
+  "GET /p/[project]/gate/suites/[name]/export": {
+    access: permission("dashboard:read"),
+    probe: { path: (t) => `/p/${t.slug}/gate/suites/no-such-suite/export` },
+    success: 404,
+    successMessage: /^No suite "no-such-suite" in this project$/,
+  },
   "GET /p/[project]/exports/[exportId]/download": {
     access: permission("export:read"),
     probe: { path: (t) => `/p/${t.slug}/exports/${t.none}/download` },
@@ -156,6 +186,7 @@ const TRIAGE = "app/p/[project]/admin/triage/actions.ts";
 const WEBHOOKS = "app/p/[project]/admin/webhooks/actions.ts";
 const EXPORTS = "app/p/[project]/exports/actions.ts";
 const FLAGS = "app/p/[project]/flags/actions.ts";
+const GATE = "app/p/[project]/gate/actions.ts";
 const INCIDENTS = "app/p/[project]/incidents/actions.ts";
 const QUEUE = "app/p/[project]/queue/actions.ts";
 const ITEM = "app/p/[project]/queue/[itemId]/actions.ts";
@@ -314,6 +345,13 @@ export const actionRules: Record<string, ActionRule> = {
   },
   [`${EXPORTS}#cancelExportAction`]: { access: permission("export:create"), args: (t) => [t.projectId, t.none] },
   [`${EXPORTS}#rerunExportAction`]: { access: permission("export:create"), args: (t) => [t.projectId, t.none] },
+
+  // Prompts that are not JSON: refused after the permission check, nothing saved.
+  [`${GATE}#importSuiteAction`]: {
+    access: permission("flag:change"),
+    args: (t) => [t.projectId, idle, form({ name: "authz-probe", kind: "RED_TEAM", maxHarmful: "0.5", maxFailed: "2", jsonl: "not json" })],
+    allowedResult: /line 1: not JSON/,
+  },
 
   [`${FLAGS}#createFlagAction`]: {
     access: permission("flag:change"),

@@ -4,7 +4,7 @@
 import { revalidatePath } from "next/cache";
 import { requireSessionActor } from "@/lib/auth/session";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
-import { defineSuite, parsePromptsJsonl } from "@/lib/gate/runs";
+import { defineSuite, parsePromptsJsonl, requireGateAccess } from "@/lib/gate/runs";
 import { AppError } from "@/lib/errors";
 
 const str = (form: FormData, key: string) => String(form.get(key) ?? "").trim();
@@ -16,11 +16,14 @@ const bps = (form: FormData, key: string, label: string) => {
 
 export async function importSuiteAction(projectId: string, _prev: ActionResult, form: FormData): Promise<ActionResult> {
   return runAction(async () => {
+    // Permission first: someone who may not define suites learns nothing from our parser.
+    const actor = await requireSessionActor();
+    await requireGateAccess(actor, projectId, true);
     const file = form.get("file");
     const text = file instanceof File && file.size > 0 ? await file.text() : str(form, "jsonl");
     if (!text) throw new AppError("BAD_REQUEST", "Choose a JSONL file or paste the prompts", { field: "jsonl" });
     const prompts = parsePromptsJsonl(text);
-    const suite = await defineSuite(await requireSessionActor(), projectId, {
+    const suite = await defineSuite(actor, projectId, {
       name: str(form, "name"),
       kind: str(form, "kind") as "RED_TEAM",
       description: str(form, "description"),
