@@ -11,26 +11,30 @@ export function RoiChoices({ choices, query }: { choices: NonNullable<Dashboard[
       {hidden.map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={v} />
       ))}
-      <label className="text-xs text-slate-600">
-        Flag
-        <select name="flag" defaultValue={choices.flag ?? undefined} className={selectClass}>
+      <div>
+        <label htmlFor="roi-flag" className="text-xs text-slate-600">
+          Flag
+        </label>
+        <select id="roi-flag" name="flag" defaultValue={choices.flag ?? undefined} className={selectClass}>
           {choices.flags.map((f) => (
             <option key={f} value={f}>
               {f}
             </option>
           ))}
         </select>
-      </label>
-      <label className="text-xs text-slate-600">
-        Control variant
-        <select name="control" defaultValue={choices.control ?? undefined} className={selectClass}>
+      </div>
+      <div>
+        <label htmlFor="roi-control" className="text-xs text-slate-600">
+          Control variant
+        </label>
+        <select id="roi-control" name="control" defaultValue={choices.control ?? undefined} className={selectClass}>
           {choices.variants.map((v) => (
             <option key={v} value={v}>
               {v}
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <button type="submit" className="rounded-md border border-slate-300 px-2.5 py-1 text-sm hover:bg-slate-50">
         Compare
       </button>
