@@ -7,7 +7,12 @@ import "server-only";
 import { probeDatabase } from "@/lib/db";
 import { isDatabaseUnavailable, onDatabaseUnavailable } from "@/lib/database-unavailable";
 
-type Watch = { down: boolean; since: number; probing: boolean; timer: NodeJS.Timeout | null; stopped: boolean };
+type Watch = { down: boolean; since: number; probing: boolean; timer: NodeJS.Timeout | null; stopped: boolean; timeouts: number };
+
+/** A probe that times out may only have waited on a busy event loop: it takes this many in a row to call the database down. */
+const TIMEOUTS_FOR_DOWN = 2;
+
+const PROBE_TIMEOUT_MS = 3_000;
 
 const globalForWatch = globalThis as unknown as { rampartDbWatch?: Watch };
 
@@ -23,7 +28,7 @@ export function databaseKnownDown(): boolean {
 export function watchDatabase({ everyMs = 2_000, whileDownMs = 500, log = console.warn } = {}): () => void {
   const existing = globalForWatch.rampartDbWatch;
   if (existing && !existing.stopped) return () => stop(existing);
-  const watch: Watch = { down: false, since: Date.now(), probing: false, timer: null, stopped: false };
+  const watch: Watch = { down: false, since: Date.now(), probing: false, timer: null, stopped: false, timeouts: 0 };
   globalForWatch.rampartDbWatch = watch;
 
   const schedule = (ms: number) => {
@@ -36,15 +41,22 @@ export function watchDatabase({ everyMs = 2_000, whileDownMs = 500, log = consol
     if (watch.probing || watch.stopped) return;
     watch.probing = true;
     try {
-      await probeDatabase();
-      if (watch.down) log(`[db] Postgres is reachable again after ${((Date.now() - watch.since) / 1000).toFixed(1)} s`);
-      if (watch.down) watch.since = Date.now();
-      watch.down = false;
+      await probeDatabase(PROBE_TIMEOUT_MS);
+      watch.timeouts = 0;
+      if (watch.down) {
+        log(`[db] Postgres is reachable again after ${((Date.now() - watch.since) / 1000).toFixed(1)} s`);
+        watch.since = Date.now();
+        watch.down = false;
+      }
     } catch (err) {
-      // Anything else (a bad setting, a full disk) is not an outage to wait out.
-      if (isDatabaseUnavailable(err) || /timeout/i.test((err as Error).message)) {
-        if (!watch.down) log(`[db] Postgres is unreachable (${(err as Error).message}); answering 503 until it is back`);
-        if (!watch.down) watch.since = Date.now();
+      const message = (err as Error).message;
+      const timedOut = /timeout|timed out/i.test(message);
+      watch.timeouts = timedOut ? watch.timeouts + 1 : 0;
+      // Anything else (a bad setting, a missing table) is not an outage to wait out.
+      const outage = timedOut ? watch.timeouts >= TIMEOUTS_FOR_DOWN : isDatabaseUnavailable(err);
+      if (outage && !watch.down) {
+        log(`[db] Postgres is unreachable (${message}); answering 503 until it is back`);
+        watch.since = Date.now();
         watch.down = true;
       }
     } finally {

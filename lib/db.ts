@@ -5,6 +5,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client.ts";
 import { config } from "@/lib/config";
+import { notifyDatabaseUnavailable } from "@/lib/database-unavailable";
 
 const globalForPrisma = globalThis as unknown as { rampartPrisma?: PrismaClient; rampartPgPool?: pg.Pool; rampartProbe?: pg.Client };
 
@@ -41,10 +42,13 @@ const utcTypes = {
 export function pgPool(): pg.Pool {
   if (!globalForPrisma.rampartPgPool) {
     const pool = new pg.Pool({ connectionString: config().DATABASE_URL, max: 16, types: utcTypes, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-    // An idle connection that the server drops (a restart, an admin's
-    // terminate) is reported here; unheard, the event would kill the process.
-    // The pool has already discarded it and opens a new one when next needed.
+    // A connection the server drops (a restart, an admin's terminate) emits
+    // 'error': on the pool while idle, on the client itself while checked out
+    // between two queries. Unheard, either event kills the process. The pool
+    // discards such a connection (on release, for a checked-out one: it is
+    // no longer queryable) and opens a new one when next needed.
     pool.on("error", (err) => console.warn(`[db] idle connection lost: ${err.message}`));
+    pool.on("connect", (client) => client.on("error", (err) => console.warn(`[db] connection lost while in use: ${err.message}`)));
     globalForPrisma.rampartPgPool = pool;
   }
   return globalForPrisma.rampartPgPool;
@@ -59,9 +63,15 @@ export async function probeDatabase(timeoutMs = 1_500): Promise<void> {
   let client = globalForPrisma.rampartProbe;
   if (!client) {
     const fresh = new pg.Client({ connectionString: config().DATABASE_URL, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: "rampart-probe" });
-    fresh.on("error", () => {
-      if (globalForPrisma.rampartProbe === fresh) globalForPrisma.rampartProbe = undefined;
-    });
+    // A server shutting down terminates this idle connection at once (57P01):
+    // the watcher hears of it before any request fails.
+    const lost = () => {
+      if (globalForPrisma.rampartProbe !== fresh) return;
+      globalForPrisma.rampartProbe = undefined;
+      notifyDatabaseUnavailable();
+    };
+    fresh.on("error", lost);
+    fresh.on("end", lost);
     try {
       await fresh.connect();
     } catch (err) {
