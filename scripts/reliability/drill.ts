@@ -6,7 +6,7 @@
 //      flight, and a new one started;
 //   2. Redis is killed and comes back empty (no persistence: everything in it
 //      is lost, as after a FLUSHALL);
-//   3. Postgres is stopped for ~10 s: meanwhile the API, the health report and
+//   3. Postgres is stopped for 10 s: meanwhile the API, the health report and
 //      a console page must answer 503 with Retry-After within 5 s, and the
 //      same web process must serve again once Postgres is back.
 // Then it waits (bounded) for the system to settle and checks that every
@@ -14,7 +14,7 @@
 // one triage item, no SLA timer was lost or fired twice, no export is offered
 // half-written and the outbox is empty. Prints a table and a JSON line; exits
 // non-zero when a check fails.
-//   RELIABILITY_RATE (events/s, default 120), RELIABILITY_KEEP=1 (leave the temp folder for a look),
+//   RELIABILITY_RATE (events/s, default 120), RELIABILITY_PG_DOWN_SECONDS (10), RELIABILITY_KEEP=1 (leave the temp folder for a look),
 //   RELIABILITY_RESULT_FILE (also write the JSON figures there)
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -36,6 +36,7 @@ const FIRST_TRIAGE_S = 30;
 const RESOLUTION_S = 900;
 const SEEDED_EXPORT_ROWS = 60_000;
 const PROBE_LIMIT_MS = 5_000;
+const PG_DOWN_MS = Number(process.env.RELIABILITY_PG_DOWN_SECONDS ?? 10) * 1000;
 const SETTLE_TIMEOUT_MS = 200_000;
 
 const started = Date.now();
@@ -536,7 +537,7 @@ async function main() {
     ["GET /api/health", `${BASE}/api/health`, {}],
     [`GET /p/${SLUG}/queue`, `${BASE}/p/${SLUG}/queue`, { headers: { cookie, accept: "text/html" } }],
   ];
-  while (Date.now() - pgDownAt < 10_000) {
+  while (Date.now() - pgDownAt < PG_DOWN_MS) {
     const round = await Promise.all(
       targets.map(async ([name, url, init]): Promise<Probe> => {
         if (!name.startsWith("POST")) return probe(name, url, init);
