@@ -389,7 +389,10 @@ async function exportChecks(projectId: string, cookie: string) {
 }
 
 async function outboxCheck() {
-  const { rows } = await pgPool().query<{ pending: number; oldest: Date | null }>(`SELECT count(*)::int AS pending, min("createdAt") AS oldest FROM "OutboxEvent" WHERE "processedAt" IS NULL`);
+  // Redelivered: relayed more than once (its job was lost with Redis, or its first relay's bookkeeping was).
+  const { rows } = await pgPool().query<{ pending: number; redelivered: number }>(
+    `SELECT count(*) FILTER (WHERE "processedAt" IS NULL)::int AS pending, count(*) FILTER (WHERE attempts > 1)::int AS redelivered FROM "OutboxEvent"`,
+  );
   return rows[0]!;
 }
 
@@ -648,7 +651,7 @@ function report(f: Figures, checks: Check[], load: LoadGenerator, settleSeconds:
     ["SLA deadlines overdue, unfired", String(f.sla.overdue)],
     ["SLA fired (at risk / breached)", `${f.sla.atRiskFired} / ${f.sla.breachesFired}`],
     ["exports ok / failed / half-written", `${f.exports.ok} / ${f.exports.failed} / ${f.exports.halfWritten}`],
-    ["outbox unprocessed", String(f.outbox.pending)],
+    ["outbox unprocessed / redelivered", `${f.outbox.pending} / ${f.outbox.redelivered}`],
     ["503 probes (count, max ms, all Retry-After)", `${probes.length}, ${maxProbe.toFixed(0)} ms, ${probes.every((p) => p.retryAfter) ? "yes" : "NO"}`],
     ...Object.entries(byTarget).map(([t, ps]): [string, string] => [`  ${t}`, `${Object.entries(groupCount(ps, (p) => String(p.status ?? p.error))).map(([s, x]) => `${s}×${x.length}`).join(" ")}, max ${Math.max(...ps.map((p) => p.ms)).toFixed(0)} ms`]),
     ...faults.map((x): [string, string] => [`recovery: ${x.fault}`, `${x.recoverySeconds?.toFixed(1) ?? "-"} s after ${x.downSeconds.toFixed(1)} s down (${x.detail})`]),
@@ -671,6 +674,7 @@ function report(f: Figures, checks: Check[], load: LoadGenerator, settleSeconds:
     slaTimers: { expected: f.sla.timersExpected, found: f.sla.timersFound, overdueUnfired: f.sla.overdue, firedTwice: f.sla.firedTwice },
     exports: { ok: f.exports.ok, failed: f.exports.failed, halfWritten: f.exports.halfWritten, unfinished: f.exports.unfinished },
     outboxUnprocessed: f.outbox.pending,
+    outboxRedelivered: f.outbox.redelivered,
     probes503: { count: probes.length, maxLatencyMs: Math.round(maxProbe), allRetryAfter: probes.every((p) => p.retryAfter), all503: probes.every((p) => p.status === 503) },
     recovery: Object.fromEntries(faults.map((x) => [x.fault, { downSeconds: Number(x.downSeconds.toFixed(1)), recoverySeconds: x.recoverySeconds === null ? null : Number(x.recoverySeconds.toFixed(1)) }])),
     settleSeconds: Number(settleSeconds.toFixed(1)),
