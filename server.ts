@@ -14,6 +14,8 @@ import { streamHub } from "@/lib/flags/delivery/sse";
 import { handleCors } from "@/lib/http/cors";
 import { readNodeBody } from "@/lib/http/read-node-body";
 import { setBaselineHeaders } from "@/lib/http/security-headers";
+import { databaseKnownDown, watchDatabase } from "@/lib/db-availability";
+import { needsDatabase, sendDatabaseUnavailable } from "@/lib/http/database-gate";
 
 const { NEXTAUTH_URL } = loadConfigOrExit();
 const port = Number(process.env.PORT ?? 3000);
@@ -47,6 +49,7 @@ async function send(res: ServerResponse, response: Response) {
 }
 
 await app.prepare();
+const stopWatchingDatabase = watchDatabase();
 
 const server = createServer((req, res) => {
   const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
@@ -56,7 +59,9 @@ const server = createServer((req, res) => {
   if (handleOfrepNode(req, res)) return;
   const route = lean ? leanRoutes[`${req.method} ${path}`] : undefined;
   if (!route) {
-    void handle(req, res);
+    // Next would render a console page whose data fails as a 500.
+    if (databaseKnownDown() && needsDatabase(path)) sendDatabaseUnavailable(res, path, req.headers.accept);
+    else void handle(req, res);
     return;
   }
   toRequest(req)
@@ -69,6 +74,7 @@ const server = createServer((req, res) => {
 });
 
 function shutdown() {
+  stopWatchingDatabase();
   // Finish in-flight requests, then exit; idle keep-alive sockets are closed at once.
   server.close(() => process.exit(0));
   streamHub().closeAll();

@@ -5,11 +5,20 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client.ts";
 import { config } from "@/lib/config";
+import { notifyDatabaseUnavailable } from "@/lib/database-unavailable";
 
-const globalForPrisma = globalThis as unknown as { rampartPrisma?: PrismaClient; rampartPgPool?: pg.Pool };
+const globalForPrisma = globalThis as unknown as { rampartPrisma?: PrismaClient; rampartPgPool?: pg.Pool; rampartProbe?: pg.Client };
+
+/**
+ * Longest a query waits for a connection (a new one, or a free one of the
+ * pool) before failing: pg's default is to wait forever, so a database that
+ * accepts no connections would hang every request instead of failing it
+ * (with a 503, lib/database-unavailable.ts).
+ */
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 function createClient(): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: config().DATABASE_URL, max: 10 });
+  const adapter = new PrismaPg({ connectionString: config().DATABASE_URL, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   return new PrismaClient({ adapter });
 }
 
@@ -31,8 +40,53 @@ const utcTypes = {
 
 /** Raw pg pool for hot paths; shared across module copies in one process. */
 export function pgPool(): pg.Pool {
-  globalForPrisma.rampartPgPool ??= new pg.Pool({ connectionString: config().DATABASE_URL, max: 16, types: utcTypes });
+  if (!globalForPrisma.rampartPgPool) {
+    const pool = new pg.Pool({ connectionString: config().DATABASE_URL, max: 16, types: utcTypes, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    // A connection the server drops (a restart, an admin's terminate) emits
+    // 'error': on the pool while idle, on the client itself while checked out
+    // between two queries. Unheard, either event kills the process. The pool
+    // discards such a connection (on release, for a checked-out one: it is
+    // no longer queryable) and opens a new one when next needed.
+    pool.on("error", (err) => console.warn(`[db] idle connection lost: ${err.message}`));
+    pool.on("connect", (client) => client.on("error", (err) => console.warn(`[db] connection lost while in use: ${err.message}`)));
+    globalForPrisma.rampartPgPool = pool;
+  }
   return globalForPrisma.rampartPgPool;
+}
+
+/**
+ * One `SELECT 1` over a connection of its own (kept between calls), so that
+ * the answer says whether Postgres is reachable, not whether the pools have a
+ * free connection. Rejects within about `timeoutMs` when it is not.
+ */
+export async function probeDatabase(timeoutMs = 1_500): Promise<void> {
+  let client = globalForPrisma.rampartProbe;
+  if (!client) {
+    const fresh = new pg.Client({ connectionString: config().DATABASE_URL, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: "rampart-probe" });
+    // A server shutting down terminates this idle connection at once (57P01):
+    // the watcher hears of it before any request fails.
+    const lost = () => {
+      if (globalForPrisma.rampartProbe !== fresh) return;
+      globalForPrisma.rampartProbe = undefined;
+      notifyDatabaseUnavailable();
+    };
+    fresh.on("error", lost);
+    fresh.on("end", lost);
+    try {
+      await fresh.connect();
+    } catch (err) {
+      void fresh.end().catch(() => undefined);
+      throw err;
+    }
+    globalForPrisma.rampartProbe = client = fresh;
+  }
+  try {
+    await client.query("SELECT 1");
+  } catch (err) {
+    if (globalForPrisma.rampartProbe === client) globalForPrisma.rampartProbe = undefined;
+    void client.end().catch(() => undefined);
+    throw err;
+  }
 }
 
 export async function disconnectDb(): Promise<void> {
@@ -40,7 +94,9 @@ export async function disconnectDb(): Promise<void> {
   globalForPrisma.rampartPrisma = undefined;
   const pool = globalForPrisma.rampartPgPool;
   globalForPrisma.rampartPgPool = undefined;
-  await pool?.end();
+  const probe = globalForPrisma.rampartProbe;
+  globalForPrisma.rampartProbe = undefined;
+  await Promise.all([pool?.end(), probe?.end().catch(() => undefined)]);
 }
 
 export type { PrismaClient };

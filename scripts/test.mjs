@@ -1,6 +1,7 @@
 // `npm test`: everything the suite needs, then typecheck, lint, unit,
 // integration and end-to-end tests, against a database of its own
-// (rampart_test, recreated each run) and Redis database 1.
+// (rampart_test, recreated each run) and Redis database 1; then the
+// reliability drill, against private Postgres and Redis instances of its own.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { generatedSecrets } from "./lib/env-file.mjs";
@@ -39,6 +40,19 @@ function countVitest(file) {
   counts.passed += r.numPassedTests ?? 0;
   counts.failed += r.numFailedTests ?? 0;
   counts.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+}
+
+function countReliability(file) {
+  if (!existsSync(file)) return;
+  const r = JSON.parse(readFileSync(file, "utf8"));
+  counts.passed += r.passed ?? 0;
+  counts.failed += r.failed ?? 0;
+  console.log(
+    `  reliability: sent ${r.sent}, acknowledged ${r.acknowledged}, stored ${r.stored}, lost ${r.lost}, duplicated ${r.duplicated}; ` +
+      `triage items ${r.triageItems.found}/${r.triageItems.expected}, SLA timers ${r.slaTimers.found}/${r.slaTimers.expected}, ` +
+      `exports ok ${r.exports.ok} / failed ${r.exports.failed} / half-written ${r.exports.halfWritten}; ` +
+      `503 probes ${r.probes503.count} (max ${r.probes503.maxLatencyMs} ms); ${r.wallSeconds} s`,
+  );
 }
 
 function countPlaywright(file) {
@@ -125,6 +139,15 @@ async function main() {
 
   t = step("No secrets in the server and worker output of the end-to-end run");
   await run("node", ["scripts/check-bundle-secrets.mjs", "--log", SERVER_LOG], { env: testEnv });
+  done(t);
+
+  // Reuses the build above; Postgres on 5440 and Redis on 6390 are its own, never the ones above.
+  t = step("Reliability drill (npm run test:reliability)");
+  try {
+    await run("node", ["scripts/reliability/run.mjs"], { env: { ...process.env, RELIABILITY_RESULT_FILE: `${RESULTS}/reliability.json` } });
+  } finally {
+    countReliability(`${RESULTS}/reliability.json`);
+  }
   done(t);
 }
 

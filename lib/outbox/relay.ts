@@ -37,8 +37,8 @@ export async function relayOutbox({ limit = BATCH, redeliverAfterMs = REDELIVER_
   const redeliverBefore = new Date(Date.now() - redeliverAfterMs);
   return db().$transaction(
     async (tx) => {
-      const rows = await tx.$queryRaw<{ id: bigint; queue: string; job: string; payload: unknown }[]>`
-        SELECT id, queue, job, payload FROM "OutboxEvent"
+      const rows = await tx.$queryRaw<{ id: bigint; queue: string; job: string; payload: unknown; enqueuedAt: Date | null }[]>`
+        SELECT id, queue, job, payload, "enqueuedAt" FROM "OutboxEvent"
         WHERE "processedAt" IS NULL AND ("enqueuedAt" IS NULL OR "enqueuedAt" < ${redeliverBefore})
         ORDER BY id
         LIMIT ${limit}
@@ -47,6 +47,8 @@ export async function relayOutbox({ limit = BATCH, redeliverAfterMs = REDELIVER_
       const byQueue = new Map<string, typeof rows>();
       for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
       for (const [queue, items] of byQueue) {
+        const redelivered = items.filter((r) => r.enqueuedAt !== null);
+        if (redelivered.length > 0) await withTimeout(retryFailedJobs(queue as QueueKey, redelivered), ENQUEUE_TIMEOUT_MS, `retry on ${queue}`);
         await withTimeout(
           producerQueue(queue as QueueKey).addBulk(
             items.map((r) => ({ name: r.job, data: r.payload as object, opts: { jobId: outboxJobId(r.id) } })),
@@ -61,6 +63,20 @@ export async function relayOutbox({ limit = BATCH, redeliverAfterMs = REDELIVER_
     },
     { timeout: 15_000 },
   );
+}
+
+/**
+ * A redelivered row whose job is still in Redis but ran out of attempts
+ * (e.g. every try fell within a database outage): adding a job under an
+ * existing id does nothing, so without this the row would never be processed.
+ * Its job is put back in the queue with fresh attempts instead.
+ */
+async function retryFailedJobs(queue: QueueKey, rows: { id: bigint }[]): Promise<void> {
+  const q = producerQueue(queue);
+  for (const r of rows) {
+    const job = await q.getJob(outboxJobId(r.id));
+    if (job && (await job.isFailed())) await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+  }
 }
 
 /** Relays until nothing is due (or an error, e.g. Redis down). */
