@@ -20,7 +20,7 @@ export const putSuite = withApiKey("gate:write", async (req, actor, ctx: Ctx<{ n
 
 export const getSuite = withApiKey("gate:read", async (_req, actor, ctx: Ctx<{ name: string }>) => {
   const { name } = await ctx.params;
-  return new Response(await exportSuite(actor.projectId, name), { headers: { "content-type": "application/x-ndjson; charset=utf-8" } });
+  return new Response(await exportSuite(actor, actor.projectId, name), { headers: { "content-type": "application/x-ndjson; charset=utf-8" } });
 });
 
 export const postRun = withApiKey("gate:write", async (req, actor) => {
@@ -43,5 +43,5 @@ export const getRunStatus = withApiKey("gate:read", async (req, actor, ctx: Ctx<
   }
   const baselineText = q.get("baseline");
   const baseline = baselineText ? candidateKeySchema.parse(baselineText) : null;
-  return Response.json(await getRun(actor.projectId, runId, { threshold, baseline }), { headers: { "cache-control": "no-store" } });
+  return Response.json(await getRun(actor, actor.projectId, runId, { threshold, baseline }), { headers: { "cache-control": "no-store" } });
 });
