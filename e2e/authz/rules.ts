@@ -402,6 +402,12 @@ export const actionRules: Record<string, ActionRule> = {
     // Removing a ceiling the seeded flags do not have: unchanged if it were found.
     foreignRows: (t) => [t.projectId, t.flag, idle, form({ remove: "1", reason: "authz probe" })],
   },
+  // A reason too short: refused after the permission check. Removing a gate the seeded flags do not have changes nothing.
+  [`${FLAGS}#setFlagGateAction`]: {
+    access: permission("flag:change"),
+    args: (t) => [t.projectId, t.flag, idle, form({ candidate: "model=openai/gpt-4.1-mini@1", reason: "" })],
+    foreignRows: (t) => [t.projectId, t.flag, idle, form({ remove: "1", reason: "authz probe" })],
+  },
   [`${FLAGS}#setKillSwitchAction`]: {
     access: permission("flag:narrow"),
     args: (t) => [t.projectId, t.none, true, form({ reason: "authz probe" })],

@@ -41,3 +41,18 @@ export async function setFlagGate(actor: Actor, projectId: string, input: z.inpu
     return { flagId: locked.id, gateCandidate: data.candidate, status: "APPLIED" as const };
   });
 }
+
+/** The flag page's view: the gate's candidate and that candidate's latest scored run. */
+export async function flagGateStatus(actor: Actor, projectId: string, flagId: string) {
+  await requireFlagAccess(actor, projectId, "flag:read");
+  requireUuid(flagId, "Flag");
+  const flag = await db().flag.findFirst({ where: { id: flagId, projectId }, select: { gateCandidate: true } });
+  if (!flag) throw notFound("Flag not found");
+  if (!flag.gateCandidate) return { candidate: null, latest: null };
+  const latest = await db().gateRun.findFirst({
+    where: { projectId, candidate: flag.gateCandidate, status: { not: "PENDING" } },
+    orderBy: { scoredAt: "desc" },
+    select: { runId: true, status: true, scoredAt: true },
+  });
+  return { candidate: flag.gateCandidate, latest: latest ? { runId: latest.runId, status: latest.status, scoredAt: latest.scoredAt?.toISOString() ?? null } : null };
+}

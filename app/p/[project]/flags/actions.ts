@@ -18,6 +18,7 @@ import { approveFlagVersion } from "@/lib/flags/approve-flag-version";
 import { rejectFlagVersion } from "@/lib/flags/reject-flag-version";
 import { setEnvironmentKillSwitch } from "@/lib/flags/set-environment-kill-switch";
 import { setFlagCostCeiling } from "@/lib/flags/set-cost-ceiling";
+import { setFlagGate } from "@/lib/flags/set-flag-gate";
 import { FULL_ROLLOUT_BPS, type FlagConfig, type FlagConfigInput, type FlagKind } from "@/lib/flags/schemas";
 import type { ChangeResult } from "@/lib/flags/write-change";
 
@@ -264,5 +265,16 @@ export async function setCostCeilingAction(projectId: string, flagId: string, _p
     const r = await setFlagCostCeiling(actor, projectId, { flagId, usdPerUserHour, reason: str(form, "reason") });
     if (r.status === "UNCHANGED") return done("Nothing changed: the flag already has this ceiling.");
     return done(usdPerUserHour === null ? "Cost ceiling removed." : `Cost ceiling set to ${usdPerUserHour} per user per hour.`);
+  });
+}
+
+export async function setFlagGateAction(projectId: string, flagId: string, _prev: ActionResult, form: FormData): Promise<ActionResult> {
+  return runAction(async () => {
+    const actor = await requireSessionActor();
+    const remove = str(form, "remove") === "1";
+    const candidate = remove ? null : str(form, "candidate");
+    const r = await setFlagGate(actor, projectId, { flagId, candidate, reason: str(form, "reason") });
+    if (r.status === "UNCHANGED") return done("Nothing changed.");
+    return done(candidate === null ? "Release gate removed." : `Widening in protected environments now needs a passing gate run for ${candidate}.`);
   });
 }

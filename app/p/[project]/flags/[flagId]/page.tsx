@@ -12,6 +12,8 @@ import type { UserActor } from "@/lib/auth/actor-types";
 import { FlagControls } from "@/components/flags/flag-controls";
 import { FlagConfigView } from "@/components/flags/flag-config-view";
 import { CostBreakerPanel } from "@/components/flags/cost-breaker-panel";
+import { GatePanel } from "@/components/flags/gate-panel";
+import { flagGateStatus } from "@/lib/flags/set-flag-gate";
 import { getCostBreakerStatus } from "@/lib/flags/cost-breaker-status";
 import { FlagHistory, type HistoryItem } from "@/components/flags/flag-history";
 import { PendingApprovals, type PendingItem } from "@/components/flags/pending-approvals";
@@ -212,6 +214,8 @@ export default async function FlagPage({ params }: { params: Promise<{ project: 
         resetsAt={breaker.resetsAt.toISOString()}
         mayChange={may.widen}
       />
+
+      {flag.kind === "RELEASE" ? <GatePanel projectId={project.id} slug={slug} flagId={flag.id} {...(await flagGateStatus(actor, project.id, flag.id))} mayChange={may.widen} /> : null}
 
       <FlagHistory
         projectId={project.id}
