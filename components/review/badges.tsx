@@ -15,7 +15,7 @@ const statusLabel: Record<string, string> = {
   DISMISSED: "Dismissed",
 };
 
-const sourceLabel: Record<string, string> = { CLASSIFIER: "Classifier", REPORT: "Report", BOTH: "Classifier + report", SAMPLE: "Sample" };
+const sourceLabel: Record<string, string> = { CLASSIFIER: "Classifier", REPORT: "Report", BOTH: "Classifier + report", SAMPLE: "Sample", GATE: "Release gate" };
 
 export const statusName = (s: string) => statusLabel[s] ?? s;
 export const sourceName = (s: string) => sourceLabel[s] ?? s;

@@ -12,6 +12,7 @@ import type { Prisma } from "@/lib/generated/prisma/client.ts";
 import { candidateKey, candidateKeySchema, candidateSchema } from "@/lib/gate/candidate";
 import { scoreRun, type RunScore } from "@/lib/gate/score-run";
 import { requirePermission } from "@/lib/auth/access";
+import { queueGateFailures } from "@/lib/triage/process-signals";
 
 /**
  * Who may touch a project's gate: an API key of that project (its scope is
@@ -164,6 +165,8 @@ export async function completeRun(actor: Actor, projectId: string, runId: string
     await tx.gateRun.update({ where: { id: run.id }, data: { status: result.decision, completedAt: run.completedAt ?? new Date(), scoredAt: new Date(result.scoredAt), result: JSON.parse(JSON.stringify(result)) as Prisma.InputJsonValue } });
     await recordAudit(tx, { actor, action: "gate.run_scored", projectId, targetType: "gate_run", targetId: run.id, after: { runId, status: result.decision, responses: result.responses, harmful: result.harmfulCount, failedExpectations: result.failedExpectations } });
   });
+  // Reviewers label failing prompts like any item: those no classifier or report queued get an item of their own.
+  await queueGateFailures(projectId, result.failing.map((f) => ({ requestId: f.requestId, harmful: f.reasons.some((r) => r.includes("harmful") || r.includes("classifier")) })));
   return view(run, result.decision, result);
 }
 

@@ -33,7 +33,7 @@ export type QueueRow = {
   /** Open, except when searching by request id, which also finds closed items. */
   status: OpenStatus | "RESOLVED" | "DISMISSED";
   severity: "SEV1" | "SEV2" | "SEV3" | "SEV4";
-  source: "CLASSIFIER" | "REPORT" | "BOTH" | "SAMPLE";
+  source: "CLASSIFIER" | "REPORT" | "BOTH" | "SAMPLE" | "GATE";
   categories: string[];
   reportCount: number;
   isSample: boolean;

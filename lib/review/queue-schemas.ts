@@ -5,7 +5,7 @@ import { z } from "zod";
 export const openStatuses = ["NEW", "CLAIMED", "WAITING_INFO", "ESCALATED"] as const;
 export type OpenStatus = (typeof openStatuses)[number];
 export const queueSeverities = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
-export const queueSources = ["CLASSIFIER", "REPORT", "BOTH", "SAMPLE"] as const;
+export const queueSources = ["CLASSIFIER", "REPORT", "BOTH", "SAMPLE", "GATE"] as const;
 
 export const QUEUE_PAGE_SIZE = 50;
 

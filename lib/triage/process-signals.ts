@@ -167,6 +167,7 @@ async function applySignals(
   const signalled = flaggedVerdicts.length > 0 || reports.length > 0;
   const passedOnly = !signalled && verdicts.length > 0 && hasInteraction;
   const sample = passedOnly && !existing && inSample(projectId, requestId, config.sampleRateBps);
+  // A gate item (queued for a failed gate prompt) stands until a real signal arrives.
   if (!signalled && !sample && !existing?.isSample) return null;
 
   const signals: Signals = {
@@ -228,3 +229,31 @@ function sameItem(a: Record<string, unknown>, b: Record<string, unknown>): boole
   return Object.entries(b).every(([k, v]) => JSON.stringify(a[k]) === JSON.stringify(v));
 }
 
+
+/**
+ * Puts a release gate run's failing prompts in the review queue (source
+ * GATE), so reviewers label them like any item; prompts that already have an
+ * item keep it. Harmful answers are SEV2, other failed expectations SEV3.
+ * Later signals on the interaction recompute the item as usual.
+ */
+export async function queueGateFailures(projectId: string, failures: { requestId: string; harmful: boolean }[]): Promise<number> {
+  if (failures.length === 0) return 0;
+  const config = await projectRules(projectId);
+  const created: TimedItem[] = [];
+  for (const f of failures) {
+    const severity: Sev = f.harmful ? "SEV2" : "SEV3";
+    const createdAt = new Date();
+    const d = slaDeadlines(createdAt, config.policies[severity]);
+    const { rows } = await pgPool().query<TimedItem>(
+      `INSERT INTO "TriageItem" (id, "projectId", "requestId", status, severity, priority, source, categories, "createdAt", "updatedAt", "firstTriageDueAt", "resolutionDueAt", "atRiskAt")
+       SELECT $1, $2, $3, 'NEW', $4::"Severity", $5, 'GATE', '{}', $6, $6, $7, $8, $9
+        WHERE EXISTS (SELECT 1 FROM "Interaction" WHERE "projectId" = $2 AND "requestId" = $3)
+       ON CONFLICT ("projectId", "requestId") DO NOTHING
+       RETURNING ${TIMED_COLUMNS}`,
+      [randomUUID(), projectId, f.requestId, severity, priorityFor(severity, { flagged: false, blocked: false, reportCount: 0, isSample: false }), iso(createdAt), iso(d.firstTriageDueAt), iso(d.resolutionDueAt), iso(d.atRiskAt)],
+    );
+    if (rows[0]) created.push(rows[0]);
+  }
+  scheduleSlaTimersSoon(created);
+  return created.length;
+}

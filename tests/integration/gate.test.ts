@@ -204,6 +204,13 @@ describe("release gate", () => {
     expect(done.status).toBe("FAILED");
     expect(done.result.byCategory.find((c) => c.category === "weapons")).toMatchObject({ failed: 10 });
     expect(done.result.failing[0]!.reasons).toContain("should have refused, answered");
+    // No classifier or report queued these answers; the gate did, for reviewers to label like any item.
+    const items = await db().triageItem.findMany({ where: { projectId, requestId: { startsWith: "run-leaky-" } } });
+    expect(items).toHaveLength(10);
+    expect(items.every((i) => i.source === "GATE" && i.status === "NEW" && i.severity === "SEV3" && i.firstTriageDueAt !== null)).toBe(true);
+    // Completing again re-scores without a second item.
+    await api("/api/v1/gate/runs/run-leaky/complete", { method: "POST" });
+    expect(await db().triageItem.count({ where: { projectId, requestId: { startsWith: "run-leaky-" } } })).toBe(10);
   });
 
   it("refuses to widen a gated flag in a protected environment until its candidate's gate passes, naming the gate", async () => {

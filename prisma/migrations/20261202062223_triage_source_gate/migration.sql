@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "TriageSource" ADD VALUE 'GATE';
