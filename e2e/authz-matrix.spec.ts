@@ -12,6 +12,7 @@
 //
 // Every probe is refused after the authorization check or changes nothing
 // (see ActionRule.args), so the demo data later specs read stays as seeded.
+import { recordFact } from "../tests/reliability-facts";
 import { randomBytes, randomUUID } from "node:crypto";
 import { expect, test as base, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { apiScopeNames, type ApiScopeName } from "../lib/api-keys/key-format";
@@ -336,9 +337,18 @@ function fillParams(pattern: string, t: Target): string {
 
 type Mismatch = { caller: string; expected: string; got: string };
 
+let checks = 0;
+let mismatched = 0;
+
 function check(mismatches: Mismatch[], caller: string, expected: string, got: string, ok: boolean) {
-  if (!ok) mismatches.push({ caller, expected, got });
+  checks++;
+  if (!ok) {
+    mismatched++;
+    mismatches.push({ caller, expected, got });
+  }
 }
+
+test.afterAll(() => recordFact("authz", { checks, mismatched }));
 
 // ───────────── the tests ─────────────
 

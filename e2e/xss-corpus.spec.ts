@@ -6,6 +6,7 @@
 // may leave for a foreign host.
 import { expect, test, type Page } from "@playwright/test";
 import { PROJECT, signIn } from "./helpers";
+import { recordFact } from "../tests/reliability-facts";
 
 const RUN = `xss-${Date.now().toString(36)}`;
 const MARK = "top.__xss=1";
@@ -194,5 +195,6 @@ test("an XSS corpus sent through ingest renders inert on every page that shows i
   }
 
   expect(problems).toEqual([]);
+  recordFact("xss", { payloads: corpus.length, fields: Object.keys(sent[0]!.events[0]!).length, pages, executed: 0, foreignRequests: 0 });
   console.log(`[xss-corpus] ${corpus.length} payloads × ${Object.keys(sent[0]!.events[0]!).length} fields ingested; ${pages} pages checked; nothing executed, nothing left for a foreign host`);
 });

@@ -3,6 +3,7 @@
 // answer 5xx or crash, and nothing from rejected input may be stored: the
 // rows added equal exactly what the responses said was accepted.
 // Deterministic (seeded); FUZZ_SEED and FUZZ_ROUNDS vary it.
+import { recordFact } from "../reliability-facts";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -157,6 +158,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   console.log(`[fuzz] seed ${SEED}: ${tried} inputs tried`, JSON.stringify(statuses));
+  recordFact("fuzz", { seed: SEED, tried, statuses });
   streamHub().closeAll();
   server?.closeAllConnections();
   if (server) await new Promise((ok) => server.close(ok));
