@@ -2,10 +2,10 @@ import { expect, test } from "@playwright/test";
 import { PROJECT, accounts, signIn, type DemoRole } from "./helpers";
 
 const expectedNav: Record<DemoRole, string[]> = {
-  viewer: ["Queue", "Incidents", "Flags", "Dashboards"],
-  reviewer: ["Queue", "Incidents", "Flags", "Dashboards"],
-  lead: ["Queue", "Incidents", "Flags", "Dashboards", "Exports"],
-  admin: ["Queue", "Incidents", "Flags", "Dashboards", "Exports", "Admin"],
+  viewer: ["Queue", "Incidents", "Flags", "Dashboards", "Gate"],
+  reviewer: ["Queue", "Incidents", "Flags", "Dashboards", "Gate"],
+  lead: ["Queue", "Incidents", "Flags", "Dashboards", "Gate", "Exports"],
+  admin: ["Queue", "Incidents", "Flags", "Dashboards", "Gate", "Exports", "Admin"],
 };
 
 test("a signed-out visitor is sent to sign-in and returned after", async ({ page }) => {
