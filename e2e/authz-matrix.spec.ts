@@ -326,6 +326,8 @@ function fillParams(pattern: string, t: Target): string {
       flagId: t.flag,
       incidentId: t.none,
       exportId: t.none,
+      // A gate run id that names nothing.
+      runId: "no-such-run",
       name: "safety",
     };
     const value = values[name];
