@@ -5,7 +5,7 @@ import { requirePermission } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
 import { notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor-types";
-import { forgetApiKey } from "@/lib/api-keys/authenticate-api-key";
+import { announceRevocation } from "@/lib/api-keys/authenticate-api-key";
 
 export async function revokeApiKey(actor: Actor, projectId: string, keyId: string): Promise<void> {
   const access = await requirePermission(actor, projectId, "apikey:manage");
@@ -29,5 +29,5 @@ export async function revokeApiKey(actor: Actor, projectId: string, keyId: strin
     return key.prefix;
   });
   // After the commit, so that no request can re-cache the key as still valid.
-  forgetApiKey(prefix);
+  await announceRevocation(prefix);
 }

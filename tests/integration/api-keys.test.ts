@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
 import { revokeApiKey } from "@/lib/api-keys/revoke-api-key";
-import { authenticateApiKey, requireScope } from "@/lib/api-keys/authenticate-api-key";
+import { authenticateApiKey, requireScope, REVOKED_CHANNEL } from "@/lib/api-keys/authenticate-api-key";
+import { createRedis } from "@/lib/redis";
 import { hashApiKey } from "@/lib/api-keys/key-format";
 import type { UserActor } from "@/lib/auth/actor-types";
 import { makeTenant, memberActor } from "./fixtures";
@@ -18,6 +19,29 @@ beforeAll(async () => {
 afterAll(disconnectDb);
 
 describe("API keys", () => {
+  it("a revocation made by another process reaches this one at once, not after the cache expires", async () => {
+    const created = await createApiKey(admin, projectId, { name: "revoked-elsewhere", scopes: ["events:write"] });
+    const bearer = `Bearer ${created.key}`;
+    // Until this process listens for revocations it checks every request in Postgres; wait until it does.
+    await authenticateApiKey(bearer);
+    await new Promise((r) => setTimeout(r, 300));
+    await authenticateApiKey(bearer);
+
+    // Another process revokes it: its commit, then its announcement.
+    await db().apiKey.update({ where: { id: created.id }, data: { revokedAt: new Date() } });
+    // The cached key still passes for now (the cache is real)…
+    await expect(authenticateApiKey(bearer)).resolves.toMatchObject({ keyId: created.id });
+    const other = createRedis();
+    try {
+      await other.publish(REVOKED_CHANNEL, created.prefix);
+    } finally {
+      other.disconnect();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    // …and not once the announcement arrives, long before the cache would expire.
+    await expect(authenticateApiKey(bearer)).rejects.toThrow(/Invalid or revoked API key/);
+  });
+
   it("stores only a hash of the key, and the key authenticates as its project", async () => {
     const created = await createApiKey(admin, projectId, { name: "ingest", scopes: ["events:write", "flags:read"] });
     const row = await db().apiKey.findUniqueOrThrow({ where: { id: created.id } });
