@@ -7,6 +7,12 @@ import { PrismaClient } from "@/lib/generated/prisma/client.ts";
 import { config } from "@/lib/config";
 import { notifyDatabaseUnavailable } from "@/lib/database-unavailable";
 
+// Columns are `timestamp(3)` holding UTC. A Date parameter is sent as text
+// that a `timestamp` (without time zone) parameter reads with its offset
+// dropped, so it must be sent in UTC whatever the process's TZ is: pg's
+// default is local time, which would shift every bound by the zone's offset.
+pg.defaults.parseInputDatesAsUTC = true;
+
 const globalForPrisma = globalThis as unknown as { rampartPrisma?: PrismaClient; rampartPgPool?: pg.Pool; rampartProbe?: pg.Client };
 
 /**
