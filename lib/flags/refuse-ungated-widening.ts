@@ -5,6 +5,7 @@ import "server-only";
 import type { Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { ChangeDirection } from "@/lib/flags/classify-change";
+import { latestScoredRun } from "@/lib/gate/latest-run";
 
 export async function refuseUngatedWidening(
   tx: Tx,
@@ -12,11 +13,7 @@ export async function refuseUngatedWidening(
   direction: ChangeDirection,
 ): Promise<void> {
   if (direction !== "widening" || !flag.environment.protected || !flag.gateCandidate) return;
-  const run = await tx.gateRun.findFirst({
-    where: { projectId: flag.projectId, candidate: flag.gateCandidate, status: { not: "PENDING" } },
-    orderBy: { scoredAt: "desc" },
-    select: { runId: true, status: true, result: true, suite: { select: { name: true } } },
-  });
+  const run = await latestScoredRun(tx, flag.projectId, flag.gateCandidate);
   if (run?.status === "PASSED") return;
   const where = `in ${flag.environment.key}`;
   if (!run) {

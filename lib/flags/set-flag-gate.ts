@@ -10,6 +10,7 @@ import type { Actor } from "@/lib/auth/actor-types";
 import { requireFlagAccess, requireUuid } from "@/lib/flags/flag-access";
 import { lockFlags } from "@/lib/flags/write-change";
 import { candidateKeySchema } from "@/lib/gate/candidate";
+import { latestScoredRun } from "@/lib/gate/latest-run";
 
 export const flagGateSchema = z.object({
   flagId: z.string(),
@@ -49,10 +50,6 @@ export async function flagGateStatus(actor: Actor, projectId: string, flagId: st
   const flag = await db().flag.findFirst({ where: { id: flagId, projectId }, select: { gateCandidate: true } });
   if (!flag) throw notFound("Flag not found");
   if (!flag.gateCandidate) return { candidate: null, latest: null };
-  const latest = await db().gateRun.findFirst({
-    where: { projectId, candidate: flag.gateCandidate, status: { not: "PENDING" } },
-    orderBy: { scoredAt: "desc" },
-    select: { runId: true, status: true, scoredAt: true },
-  });
+  const latest = await latestScoredRun(db(), projectId, flag.gateCandidate);
   return { candidate: flag.gateCandidate, latest: latest ? { runId: latest.runId, status: latest.status, scoredAt: latest.scoredAt?.toISOString() ?? null } : null };
 }

@@ -166,7 +166,7 @@ export async function completeRun(actor: Actor, projectId: string, runId: string
     await recordAudit(tx, { actor, action: "gate.run_scored", projectId, targetType: "gate_run", targetId: run.id, after: { runId, status: result.decision, responses: result.responses, harmful: result.harmfulCount, failedExpectations: result.failedExpectations } });
   });
   // Reviewers label failing prompts like any item: those no classifier or report queued get an item of their own.
-  await queueGateFailures(projectId, result.failing.map((f) => ({ requestId: f.requestId, harmful: f.reasons.some((r) => r.includes("harmful") || r.includes("classifier")) })));
+  await queueGateFailures(projectId, result.failing.map((f) => ({ requestId: f.requestId, harmful: f.harmful })));
   return view(run, result.decision, result);
 }
 
@@ -188,15 +188,6 @@ export async function getRun(actor: Actor, projectId: string, runId: string, ove
     return view(run, result.decision, result);
   }
   return view(run, run.status, run.result as unknown as RunScore);
-}
-
-/** For the flags service: the latest scored run of a candidate, if any. */
-export async function latestRunFor(projectId: string, candidate: string) {
-  return db().gateRun.findFirst({
-    where: { projectId, candidate, status: { not: "PENDING" } },
-    orderBy: { scoredAt: "desc" },
-    select: { runId: true, status: true, scoredAt: true, result: true, suite: { select: { name: true } } },
-  });
 }
 
 export async function exportSuite(actor: Actor, projectId: string, suiteName: string): Promise<string> {

@@ -263,6 +263,20 @@ function metricRow(projectId: string, grain: "m" | "h", dim: string, key: string
   return [projectId, grain, dim, key, bucket, a.responses, a.errors, a.flagged, a.blocked, a.harmful, a.falseRefusals, a.reviewed, a.reports, a.reportedResponses, a.latencyCount, String(a.latencySumMs), a.latencyHist, a.costCount, String(a.costSumMicros), a.costHist, String(a.tokensIn), String(a.tokensOut)];
 }
 
+/**
+ * What decides whether an interaction `i` was harmful (isHarmful): its
+ * verdicts (v.flagged, v.blocked, v.fallback) and its item's final label
+ * (lb.verdict). Shared by the rollups and the release gate's scoring.
+ */
+export const HARM_SIGNALS_SQL = `
+  LEFT JOIN LATERAL (
+    SELECT bool_or(v.decision <> 'PASS') AS flagged, bool_or(v.decision = 'BLOCK') AS blocked, bool_or(v.action = 'FALLBACK') AS fallback
+      FROM "Verdict" v WHERE v."projectId" = i."projectId" AND v."requestId" = i."requestId") v ON true
+  LEFT JOIN LATERAL (
+    SELECT l.verdict FROM "TriageItem" t JOIN "Label" l ON l."triageItemId" = t.id
+     WHERE t."projectId" = i."projectId" AND t."requestId" = i."requestId" AND l.kind IN ('PRIMARY', 'ADJUDICATION')
+     ORDER BY (l.kind = 'ADJUDICATION') DESC, l."createdAt" DESC, l.id DESC LIMIT 1) lb ON true`;
+
 const INTERACTIONS_SQL = `
 SELECT i."occurredAt", i."environmentId"::text AS "environmentId", i."modelProvider", i."modelId", i."modelVersion",
        i."promptTemplateId", i."promptTemplateVersion", i."flagState", i.region, i."deviceClass", i.platform,
@@ -270,15 +284,9 @@ SELECT i."occurredAt", i."environmentId"::text AS "environmentId", i."modelProvi
        COALESCE(v.flagged, false) AS flagged, COALESCE(v.blocked, false) AS blocked, lb.verdict::text AS "labelVerdict",
        COALESCE(r.n, 0)::int AS reports
   FROM "Interaction" i
-  LEFT JOIN LATERAL (
-    SELECT bool_or(v.decision <> 'PASS') AS flagged, bool_or(v.decision = 'BLOCK') AS blocked
-      FROM "Verdict" v WHERE v."projectId" = i."projectId" AND v."requestId" = i."requestId") v ON true
+  ${HARM_SIGNALS_SQL}
   LEFT JOIN LATERAL (
     SELECT count(*) AS n FROM "UserReport" u WHERE u."projectId" = i."projectId" AND u."requestId" = i."requestId") r ON true
-  LEFT JOIN LATERAL (
-    SELECT l.verdict FROM "TriageItem" t JOIN "Label" l ON l."triageItemId" = t.id
-     WHERE t."projectId" = i."projectId" AND t."requestId" = i."requestId" AND l.kind IN ('PRIMARY', 'ADJUDICATION')
-     ORDER BY (l.kind = 'ADJUDICATION') DESC, l."createdAt" DESC, l.id DESC LIMIT 1) lb ON true
  WHERE i."projectId" = $1::uuid AND i."occurredAt" >= $2 AND i."occurredAt" < $3
    AND date_trunc('minute', i."occurredAt") = ANY($4::timestamptz[])`;
 
