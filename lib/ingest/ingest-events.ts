@@ -12,7 +12,7 @@ import { canonicalDigest } from "@/lib/audit/canonical";
 import { redactText, redactValue } from "@/lib/pii/detect";
 import { ANONYMOUS_SUBJECT, pseudonymize } from "@/lib/privacy/pseudonym";
 import { dataKeyFor, encryptOriginal } from "@/lib/privacy/subject-keys";
-import { kickOutboxRelay } from "@/lib/outbox/relay";
+import { enqueueCommitted } from "@/lib/outbox/enqueue-committed";
 import { projectEnvironments } from "@/lib/ingest/environments";
 import {
   ingestEventSchema,
@@ -244,11 +244,13 @@ async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: Date): 
       }),
     );
   }
-  const { rows } = await pgPool().query<{ kind: string; id: string }>({
+  const { rows } = await pgPool().query<{ kind: string; id: string; job: string | null; payload: object | null }>({
     name: "rampart-ingest",
     text: INGEST_SQL,
     values: [JSON.stringify(byKind.interaction), JSON.stringify(byKind.verdict), JSON.stringify(byKind.report), JSON.stringify(audits), actor.projectId, JSON.stringify(byKind.outcome)],
   });
-  if (rows.some((r) => r.kind === "outbox")) kickOutboxRelay();
+  // Committed: hand the outbox row to the queue now (the relay covers any miss).
+  const outbox = rows.filter((r) => r.kind === "outbox");
+  if (outbox.length > 0) enqueueCommitted(outbox.map((r) => ({ id: r.id, queue: "ingest", job: r.job!, payload: r.payload! })));
   return new Set(rows.filter((r) => r.kind !== "outbox").map((r) => r.id));
 }

@@ -103,7 +103,7 @@ function insertCte(alias: string, table: string, columns: Column[], param: strin
   const defs = columns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ");
   return `${alias} AS (
     INSERT INTO ${q(table)} (${columns.map(([n]) => q(n)).join(", ")})
-    SELECT ${columns.map(selectExpr).join(", ")} FROM json_to_recordset(${param}::json) AS x(${defs})
+    SELECT ${columns.map(selectExpr).join(", ")} FROM jsonb_to_recordset(${param}::jsonb) AS x(${defs})
     ON CONFLICT (${conflict}) DO NOTHING
     RETURNING id
   )`;
@@ -124,7 +124,7 @@ inserted AS (
 a_ins AS (
   INSERT INTO "AuditEvent" (${auditColumns.map(([n]) => q(n)).join(", ")})
   SELECT ${auditColumns.map(selectExpr).join(", ")}
-  FROM json_to_recordset($4::json) AS x(${auditColumns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ")})
+  FROM jsonb_to_recordset($4::jsonb) AS x(${auditColumns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ")})
   WHERE x."targetId"::uuid IN (SELECT id FROM inserted)
 ),
 o_ins AS (
@@ -137,10 +137,10 @@ o_ins AS (
     'outcomes', COALESCE((SELECT jsonb_agg(id) FROM b_ins), '[]'::jsonb)
   )
   WHERE EXISTS (SELECT 1 FROM inserted)
-  RETURNING id
+  RETURNING id, queue, job, payload
 )
-SELECT kind, id::text AS id FROM inserted
-UNION ALL SELECT 'outbox', id::text FROM o_ins`;
+SELECT kind, id::text AS id, NULL::text AS job, NULL::jsonb AS payload FROM inserted
+UNION ALL SELECT 'outbox', id::text, job, payload FROM o_ins`;
 
 /** JSON-safe copy of a row for the recordset parameter. */
 export function toRecord(row: Record<string, unknown>): Record<string, unknown> {

@@ -10,9 +10,9 @@ import type { QueueKey } from "@/lib/queues/contracts";
 
 const BATCH = 500;
 /** Longest a relay waits on Redis while holding its rows locked. */
-const ENQUEUE_TIMEOUT_MS = 3_000;
+export const ENQUEUE_TIMEOUT_MS = 3_000;
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
