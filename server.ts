@@ -13,6 +13,7 @@ import { handleOfrepNode } from "@/lib/http/ofrep-node";
 import { streamHub } from "@/lib/flags/delivery/sse";
 import { handleCors } from "@/lib/http/cors";
 import { readNodeBody } from "@/lib/http/read-node-body";
+import { bufferedResponseText, requestWithBufferedBody } from "@/lib/http/lean-bodies";
 import { setBaselineHeaders } from "@/lib/http/security-headers";
 import { databaseKnownDown, watchDatabase } from "@/lib/db-availability";
 import { needsDatabase, sendDatabaseUnavailable } from "@/lib/http/database-gate";
@@ -35,17 +36,14 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
     else if (v !== undefined) headers.set(k, v);
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-    method: req.method,
-    headers,
-    body: hasBody ? new Uint8Array(await readNodeBody(req, MAX_BODY)) : undefined,
-  });
+  const body = hasBody ? await readNodeBody(req, MAX_BODY) : undefined;
+  return requestWithBufferedBody(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, { method: req.method ?? "GET", headers }, body);
 }
 
 async function send(res: ServerResponse, response: Response) {
   res.statusCode = response.status;
   response.headers.forEach((value, key) => res.setHeader(key, value));
-  res.end(Buffer.from(await response.arrayBuffer()));
+  res.end(bufferedResponseText(response) ?? Buffer.from(await response.arrayBuffer()));
 }
 
 await app.prepare();

@@ -10,6 +10,7 @@ import { INGEST_LIMITS, ingestBatchSchema, singleReportSchema } from "@/lib/inge
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { describeApiKey } from "@/lib/api-keys/describe-api-key";
 import type { LeanEndpoint } from "@/lib/http/lean-endpoints";
+import { jsonResponse } from "@/lib/http/lean-bodies";
 
 export const postEvents = withApiKey("events:write", async (req, actor) => {
   const body = await readJsonBody(req, INGEST_LIMITS.maxBytes);
@@ -18,7 +19,7 @@ export const postEvents = withApiKey("events:write", async (req, actor) => {
     throw new AppError("PAYLOAD_TOO_LARGE", `A batch holds at most ${INGEST_LIMITS.maxEvents} events (got ${events.length})`);
   }
   const batch = ingestBatchSchema.parse(body);
-  return Response.json(await ingestEvents(actor, batch.events));
+  return jsonResponse(await ingestEvents(actor, batch.events));
 });
 
 export const postReport = withApiKey(["reports:write", "events:write"], async (req, actor) => {
@@ -27,10 +28,10 @@ export const postReport = withApiKey(["reports:write", "events:write"], async (r
     { ...report, type: "report", eventId: report.eventId ?? randomUUID(), occurredAt: report.occurredAt ?? new Date().toISOString() },
   ]);
   const status = result.results[0]!;
-  return Response.json(status, { status: status.status === "accepted" ? 201 : 200 });
+  return jsonResponse(status, { status: status.status === "accepted" ? 201 : 200 });
 });
 
-export const getWhoami = withApiKey(null, async (_req, actor) => Response.json(await describeApiKey(actor)));
+export const getWhoami = withApiKey(null, async (_req, actor) => jsonResponse(await describeApiKey(actor)));
 
 type Handler = (req: Request, ctx: unknown) => Promise<Response>;
 

@@ -1,6 +1,7 @@
 // Reads a JSON request body with a hard size limit, without buffering more
 // than the limit: oversized bodies get 413, malformed JSON 400.
 import { AppError } from "@/lib/errors";
+import { bufferedBody } from "@/lib/http/lean-bodies";
 
 export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
@@ -10,6 +11,11 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   const type = req.headers.get("content-type") ?? "";
   if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
     throw new AppError("BAD_REQUEST", "Content-Type must be application/json");
+  }
+  const buffered = bufferedBody(req);
+  if (buffered) {
+    if (buffered.byteLength > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`);
+    return parseJson(buffered);
   }
   if (!req.body) throw new AppError("BAD_REQUEST", "Request body is empty");
   const reader = req.body.getReader();
