@@ -4,7 +4,8 @@
 // kind of rows as the floor to compare with. With dist/server.mjs present it
 // also starts a second server with the lean layer off, to show what Next's
 // route handler alone does for single events.
-//   BENCH_URL (default http://localhost:$PORT or :3000), BENCH_SECONDS (10), BENCH_CONCURRENCY (16)
+//   BENCH_URL (default http://localhost:$PORT or :3000), BENCH_SECONDS (10), BENCH_CONCURRENCY (16),
+//   BENCH_PHASES (default "batched,single,raw"; a subset runs only those, e.g. for profiling)
 import "@/workers/load-env";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -136,12 +137,19 @@ async function main() {
   // Warm-up: JIT, connection pools, caches.
   await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds: 2, makeBody: singleBody });
 
-  const batched = summarize(await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds, makeBody: batchBody }), 100);
-  const single = summarize(await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds, makeBody: singleBody }), 1);
-  const raw = await rawInsert(projectId, environmentId, Math.max(10_000, Math.min(batched.eventsPerSecond * seconds, 200_000)));
+  const phases = new Set((process.env.BENCH_PHASES ?? "batched,single,raw").split(","));
+  const batched = phases.has("batched")
+    ? summarize(await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds, makeBody: batchBody }), 100)
+    : null;
+  const single = phases.has("single")
+    ? summarize(await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds, makeBody: singleBody }), 1)
+    : null;
+  const raw = phases.has("raw")
+    ? await rawInsert(projectId, environmentId, Math.max(10_000, Math.min((batched?.eventsPerSecond ?? 0) * seconds, 200_000)))
+    : null;
 
   let nextRouteOnly: ReturnType<typeof summarize> | null = null;
-  if (existsSync("dist/server.mjs") && process.env.BENCH_SKIP_NEXT !== "1") {
+  if (existsSync("dist/server.mjs") && process.env.BENCH_SKIP_NEXT !== "1" && phases.has("single")) {
     const port = Number(new URL(baseUrl).port || 3000) + 17;
     const stop = await startNextOnly(port);
     try {
@@ -163,7 +171,7 @@ async function main() {
         singleEvent: single,
         singleEventThroughNextRouteHandler: nextRouteOnly,
         rawMultiRowInsert: raw,
-        ratioBatchedToRawInsert: Number((batched.eventsPerSecond / raw.rowsPerSecond).toFixed(3)),
+        ratioBatchedToRawInsert: batched && raw ? Number((batched.eventsPerSecond / raw.rowsPerSecond).toFixed(3)) : null,
         targets: { batchedEventsPerSecond: 10_000, singleRequestsPerSecond: 1_000, singleP99Ms: 50, ratio: 0.5 },
       },
       null,
