@@ -51,6 +51,13 @@ export const configSchema = z
     /** How long a worker's job lock lasts; a killed worker's jobs are retried after about this long. */
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    /**
+     * Webhooks to private, loopback and link-local addresses are refused (a
+     * console admin must not be able to make the worker call internal services).
+     * "true" allows them; loopback is allowed anyway while NEXTAUTH_URL is itself
+     * on loopback (a local demo or development).
+     */
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   })
   .superRefine((cfg, ctx) => {
     const oidc = [cfg.OIDC_ISSUER, cfg.OIDC_CLIENT_ID, cfg.OIDC_CLIENT_SECRET];

@@ -10,11 +10,23 @@ import { requireUuid } from "@/lib/flags/flag-access";
 import { createWebhookEndpointSchema, type CreateWebhookEndpointInput } from "@/lib/webhooks/schemas";
 import { newWebhookSecret } from "@/lib/webhooks/signature";
 import { endpointView, type WebhookEndpointView } from "@/lib/webhooks/endpoint-view";
+import { ZodError } from "zod";
+import { config } from "@/lib/config";
+import { deploymentAddressPolicy, refusedWebhookUrl } from "@/lib/webhooks/address-policy";
+
+/** A field error on "url" when this deployment refuses the URL's host (see address-policy.ts). */
+export function assertWebhookUrlAllowed(url: string): void {
+  const refused = refusedWebhookUrl(url, deploymentAddressPolicy(config()));
+  if (refused) {
+    throw new ZodError([{ code: "custom", path: ["url"], message: `Webhooks may not be sent to ${refused}`, input: url }]);
+  }
+}
 
 export async function createWebhookEndpoint(actor: Actor, projectId: string, input: CreateWebhookEndpointInput): Promise<{ endpoint: WebhookEndpointView; secret: string }> {
   requireUuid(projectId, "Project");
   const { project } = await requirePermission(actor, projectId, "webhook:manage");
   const { secret: given, ...data } = createWebhookEndpointSchema.parse(input);
+  assertWebhookUrlAllowed(data.url);
   const secret = given ?? newWebhookSecret();
   return db().$transaction(async (tx) => {
     const row = await tx.webhookEndpoint.create({ data: { ...data, projectId, secretEnc: seal(Buffer.from(secret)) } });

@@ -9,6 +9,9 @@ import { db } from "@/lib/db";
 import { open } from "@/lib/crypto/secretbox";
 import { genericBody, pagerDutyBody, slackBody, type NotificationEvent } from "@/lib/webhooks/payloads";
 import { WEBHOOK_HEADERS, signPayload } from "@/lib/webhooks/signature";
+import { config } from "@/lib/config";
+import { deploymentAddressPolicy } from "@/lib/webhooks/address-policy";
+import { postWebhook } from "@/lib/webhooks/post-webhook";
 
 const TIMEOUT_MS = 10_000;
 const RETRYABLE_4XX = new Set([408, 425, 429]);
@@ -31,10 +34,11 @@ export async function deliverWebhook(deliveryId: string, attempt: { final: boole
   const timestamp = Math.floor(Date.now() / 1000);
   let status: number | undefined;
   let error: string | null = null;
+  let refused = false;
   try {
-    const res = await fetch(endpoint.url, {
-      method: "POST",
-      headers: {
+    const res = await postWebhook(
+      endpoint.url,
+      {
         "content-type": "application/json",
         "user-agent": "Rampart-Webhooks/1",
         [WEBHOOK_HEADERS.event]: delivery.event,
@@ -44,18 +48,18 @@ export async function deliverWebhook(deliveryId: string, attempt: { final: boole
         [WEBHOOK_HEADERS.signature]: signPayload(secret, timestamp, body),
       },
       body,
-      // A redirect could carry the signed request somewhere the admin never configured.
-      redirect: "manual",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
+      { policy: deploymentAddressPolicy(config()), timeoutMs: TIMEOUT_MS },
+    );
     status = res.status;
-    const text = await res.text().catch(() => "");
-    if (!res.ok) error = `HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}`;
+    if (status < 200 || status >= 300) error = `HTTP ${status}${res.text ? `: ${res.text.slice(0, 300)}` : ""}`;
   } catch (err) {
-    error = (err as Error).name === "TimeoutError" ? `No answer within ${TIMEOUT_MS / 1000} s` : `Request failed: ${(err as Error).message}`;
+    const e = err as Error;
+    // Policy, not a network hiccup: retrying would be refused the same way.
+    refused = e.name === "RefusedAddressError";
+    error = e.name === "TimeoutError" ? `No answer within ${TIMEOUT_MS / 1000} s` : e.name === "RefusedAddressError" ? `Refused: ${e.message}` : `Request failed: ${e.message}`;
   }
   if (error === null) return record(deliveryId, { ok: true, status }, attempt);
-  const permanent = status !== undefined && status >= 400 && status < 500 && !RETRYABLE_4XX.has(status);
+  const permanent = refused || (status !== undefined && status >= 400 && status < 500 && !RETRYABLE_4XX.has(status));
   return record(deliveryId, { ok: false, status, permanent, error }, attempt);
 }
 

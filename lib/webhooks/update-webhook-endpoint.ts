@@ -2,6 +2,7 @@
 // its secret (given, or generated and shown once). Deliveries already queued
 // go out with the endpoint as it is when they are sent.
 import "server-only";
+import { assertWebhookUrlAllowed } from "@/lib/webhooks/create-webhook-endpoint";
 import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { requirePermission } from "@/lib/auth/access";
@@ -17,6 +18,7 @@ export async function updateWebhookEndpoint(actor: Actor, projectId: string, inp
   requireUuid(projectId, "Project");
   const { project } = await requirePermission(actor, projectId, "webhook:manage");
   const data = updateWebhookEndpointSchema.parse(input);
+  if (data.changes.url !== undefined) assertWebhookUrlAllowed(data.changes.url);
   return db().$transaction(async (tx) => {
     const before = await tx.webhookEndpoint.findFirst({ where: { id: data.endpointId, projectId } });
     if (!before) throw notFound("Webhook endpoint not found");

@@ -64,6 +64,8 @@ describe("endpoints", () => {
     expect(await codeOf(listWebhookEndpoints(outsider, projectId))).toBe("NOT_FOUND");
     expect(await codeOf(createWebhookEndpoint(admin, projectId, { name: "pd", url: "http://127.0.0.1:9/x", style: "PAGERDUTY" }))).toBe("ZodError");
     expect(await codeOf(createWebhookEndpoint(admin, projectId, { name: "x", url: "ftp://127.0.0.1/x", style: "GENERIC" }))).toBe("ZodError");
+    // Internal addresses are refused when saved (the cloud metadata service here), not only when sent.
+    expect(await codeOf(createWebhookEndpoint(admin, projectId, { name: "x", url: "http://169.254.169.254/latest/meta-data", style: "GENERIC" }))).toBe("ZodError");
 
     const { endpoint, secret } = await createWebhookEndpoint(admin, projectId, { name: "ops", url: "http://127.0.0.1:9/x", style: "SLACK", events: ["incident.opened"] });
     expect(secret).toMatch(/^whsec_/);
