@@ -11,10 +11,14 @@ const MAX_BODY = 64 * 1024 + 1;
 
 function plainRequest(req: IncomingMessage, url: string, body: Buffer): PlainRequest {
   const q = url.indexOf("?");
+  let query: URLSearchParams | undefined;
   return {
     method: req.method ?? "GET",
     path: q < 0 ? url : url.slice(0, q),
-    query: new URLSearchParams(q < 0 ? "" : url.slice(q + 1)),
+    // Parsed only when asked for (the push stream's token): evaluation has no query.
+    get query() {
+      return (query ??= new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
+    },
     header: (name) => {
       const v = req.headers[name];
       return Array.isArray(v) ? v.join(", ") : v;

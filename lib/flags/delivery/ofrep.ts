@@ -14,7 +14,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from "@/lib/flags/evaluate";
 import { pseudonymize, pseudonymizeNow } from "@/lib/privacy/pseudonym";
 import { snapshotStore, type EnvironmentSnapshot } from "@/lib/flags/delivery/snapshot-store";
-import { signStreamToken } from "@/lib/flags/delivery/stream-token";
+import { signStreamToken, streamTokenExpiry } from "@/lib/flags/delivery/stream-token";
 import { takeLocalToken } from "@/lib/http/local-rate-limit";
 import { errorHeaders } from "@/lib/http/responses";
 import { flagEvaluationCounts, reasonSlot } from "@/lib/metrics/process-counters";
@@ -245,7 +245,7 @@ type BulkResult = {
   slots: Uint8Array;
   targetingKey: string | null;
   /** The last body made from it, kept while its stream URL (origin and token) is the same. */
-  sent?: { token: string; origin: string; bytes: Buffer };
+  sent?: { keyId: string; tokenUser: string | null; expiry: number; origin: string; bytes: Buffer };
 };
 
 function bulkResult(env: EnvironmentSnapshot, projectId: string, context: EvaluationContext, userRef: string | null): BulkResult {
@@ -314,13 +314,17 @@ const bulkMetadata = new WeakMap<EnvironmentSnapshot, string>();
 function bulkResponse(req: PlainRequest, origin: string, actor: ApiKeyActor, env: EnvironmentSnapshot, result: BulkResult, tokenUser: string | null): PlainResponse {
   const { etag } = result;
   if (etagMatches(req.header("if-none-match"), etag)) return { status: 304, headers: { etag, "cache-control": BULK_HEADERS["cache-control"] }, body: "" };
-  const token = signStreamToken({ k: actor.keyId, p: actor.projectId, e: env.environmentId, r: env.revision, ...(tokenUser !== null ? { u: tokenUser } : {}) });
+  // The stream token is the same for a key and user while its expiry is (an hour), and so is the body.
+  const now = Date.now();
+  const expiry = streamTokenExpiry(now);
   let sent = result.sent;
-  if (sent?.token !== token || sent.origin !== origin) {
+  if (sent?.keyId !== actor.keyId || sent.tokenUser !== tokenUser || sent.expiry !== expiry || sent.origin !== origin) {
+    const token = signStreamToken({ k: actor.keyId, p: actor.projectId, e: env.environmentId, r: env.revision, ...(tokenUser !== null ? { u: tokenUser } : {}) }, now);
     let metadata = bulkMetadata.get(env);
     if (metadata === undefined) bulkMetadata.set(env, (metadata = JSON.stringify({ environment: env.environmentKey, revision: env.revision })));
     const eventStreams = JSON.stringify([{ type: "sse", url: `${origin}${STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }]);
-    result.sent = sent = { token, origin, bytes: Buffer.from(`{"flags":${result.flagsJson},"eventStreams":${eventStreams},"metadata":${metadata}}`) };
+    const bytes = Buffer.from(`{"flags":${result.flagsJson},"eventStreams":${eventStreams},"metadata":${metadata}}`);
+    result.sent = sent = { keyId: actor.keyId, tokenUser, expiry, origin, bytes };
   }
   const bytes = sent.bytes;
   return {
