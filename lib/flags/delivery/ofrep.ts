@@ -244,6 +244,8 @@ type BulkResult = {
   etag: string;
   slots: Uint8Array;
   targetingKey: string | null;
+  /** Whether it is in the cache (only then is its body kept). */
+  cached?: boolean;
   /** The last body made from it, kept while its stream URL (origin and token) is the same. */
   sent?: { keyId: string; tokenUser: string | null; expiry: number; origin: string; bytes: Buffer };
 };
@@ -272,10 +274,27 @@ function bulkResult(env: EnvironmentSnapshot, projectId: string, context: Evalua
 // computed from: any change — a kill, a cut, an approval, a reload — makes a
 // new object, so a stale result is never served. Not used while users of the
 // environment are over a cost ceiling (results then also depend on the user
-// and the clock). Bounded: the oldest entries go first.
+// and the clock). Bounded: the oldest entries go first. A context is cached
+// the second time it is asked for: one never seen again (a stream of new
+// users) would only cost memory and garbage collection (a result kept for a
+// while and then dropped is the most expensive kind of garbage).
 const BULK_CACHE_ENTRIES = 10_000;
 const BULK_CACHE_MAX_BODY = 1024;
 const bulkCache = new Map<string, { env: EnvironmentSnapshot; result: BulkResult }>();
+const askedOnce = new Set<string>();
+
+/** Caches a result whose context was asked for before (or was cached for an older snapshot). */
+function remember(cacheKey: string, wasCached: boolean, env: EnvironmentSnapshot, result: BulkResult): void {
+  if (wasCached || askedOnce.delete(cacheKey)) {
+    if (wasCached) bulkCache.delete(cacheKey); // re-inserted as the newest
+    else if (bulkCache.size >= BULK_CACHE_ENTRIES) bulkCache.delete(bulkCache.keys().next().value!);
+    bulkCache.set(cacheKey, { env, result });
+    result.cached = true;
+    return;
+  }
+  if (askedOnce.size >= BULK_CACHE_ENTRIES) askedOnce.clear();
+  askedOnce.add(cacheKey);
+}
 
 /** The response when it can be made without I/O (the common case); null when it needs some. */
 function bulkNow(req: PlainRequest, origin: string, actor: ApiKeyActor, env: EnvironmentSnapshot): PlainResponse | null {
@@ -299,11 +318,7 @@ function bulkNow(req: PlainRequest, origin: string, actor: ApiKeyActor, env: Env
       if (env.hasCostCeilings && (tokenUser = pseudonymizeNow(actor.projectId, tk)) === null) return null;
     }
     result = bulkResult(env, actor.projectId, parsed.context, null);
-    if (cacheKey !== null) {
-      if (cached) bulkCache.delete(cacheKey);
-      else if (bulkCache.size >= BULK_CACHE_ENTRIES) bulkCache.delete(bulkCache.keys().next().value!);
-      bulkCache.set(cacheKey, { env, result });
-    }
+    if (cacheKey !== null) remember(cacheKey, cached !== undefined, env, result);
   }
   return bulkResponse(req, origin, actor, env, result, tokenUser);
 }
@@ -314,19 +329,24 @@ const bulkMetadata = new WeakMap<EnvironmentSnapshot, string>();
 function bulkResponse(req: PlainRequest, origin: string, actor: ApiKeyActor, env: EnvironmentSnapshot, result: BulkResult, tokenUser: string | null): PlainResponse {
   const { etag } = result;
   if (etagMatches(req.header("if-none-match"), etag)) return { status: 304, headers: { etag, "cache-control": BULK_HEADERS["cache-control"] }, body: "" };
-  // The stream token is the same for a key and user while its expiry is (an hour), and so is the body.
+  // The stream token is the same for a key and user while its expiry is (an hour), and so is the body:
+  // a cached result keeps its encoded body for the next request of the same context.
   const now = Date.now();
   const expiry = streamTokenExpiry(now);
-  let sent = result.sent;
-  if (sent?.keyId !== actor.keyId || sent.tokenUser !== tokenUser || sent.expiry !== expiry || sent.origin !== origin) {
-    const token = signStreamToken({ k: actor.keyId, p: actor.projectId, e: env.environmentId, r: env.revision, ...(tokenUser !== null ? { u: tokenUser } : {}) }, now);
-    let metadata = bulkMetadata.get(env);
-    if (metadata === undefined) bulkMetadata.set(env, (metadata = JSON.stringify({ environment: env.environmentKey, revision: env.revision })));
-    const eventStreams = JSON.stringify([{ type: "sse", url: `${origin}${STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }]);
-    const bytes = Buffer.from(`{"flags":${result.flagsJson},"eventStreams":${eventStreams},"metadata":${metadata}}`);
-    result.sent = sent = { keyId: actor.keyId, tokenUser, expiry, origin, bytes };
-  }
-  const bytes = sent.bytes;
+  const sent = result.sent;
+  if (sent?.keyId === actor.keyId && sent.tokenUser === tokenUser && sent.expiry === expiry && sent.origin === origin) return bulkOk(etag, sent.bytes);
+  const token = signStreamToken({ k: actor.keyId, p: actor.projectId, e: env.environmentId, r: env.revision, ...(tokenUser !== null ? { u: tokenUser } : {}) }, now);
+  let metadata = bulkMetadata.get(env);
+  if (metadata === undefined) bulkMetadata.set(env, (metadata = JSON.stringify({ environment: env.environmentKey, revision: env.revision })));
+  const eventStreams = JSON.stringify([{ type: "sse", url: `${origin}${STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }]);
+  const body = `{"flags":${result.flagsJson},"eventStreams":${eventStreams},"metadata":${metadata}}`;
+  if (!result.cached) return { status: 200, headers: { ...BULK_HEADERS, etag }, body };
+  const bytes = Buffer.from(body);
+  result.sent = { keyId: actor.keyId, tokenUser, expiry, origin, bytes };
+  return bulkOk(etag, bytes);
+}
+
+function bulkOk(etag: string, bytes: Buffer): PlainResponse {
   return {
     status: 200,
     headers: { ...BULK_HEADERS, etag },
