@@ -281,11 +281,20 @@ function bulkResult(env: EnvironmentSnapshot, projectId: string, context: Evalua
 const BULK_CACHE_ENTRIES = 10_000;
 const BULK_CACHE_MAX_BODY = 1024;
 const bulkCache = new Map<string, { env: EnvironmentSnapshot; result: BulkResult }>();
-const askedOnce = new Set<string>();
+/** Hashes of bodies asked for once: numbers, not strings, so that a stream of new users retains nothing per request. */
+const askedOnce = new Set<number>();
+
+/** FNV-1a of the body: a collision only caches a context one request early. */
+function bodyHash(body: Buffer): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < body.length; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
+  return h;
+}
 
 /** Caches a result whose context was asked for before (or was cached for an older snapshot). */
-function remember(cacheKey: string, wasCached: boolean, env: EnvironmentSnapshot, result: BulkResult): void {
-  if (wasCached || askedOnce.delete(cacheKey)) {
+function remember(cacheKey: string, body: Buffer, wasCached: boolean, env: EnvironmentSnapshot, result: BulkResult): void {
+  const seen = bodyHash(body);
+  if (wasCached || askedOnce.delete(seen)) {
     if (wasCached) bulkCache.delete(cacheKey); // re-inserted as the newest
     else if (bulkCache.size >= BULK_CACHE_ENTRIES) bulkCache.delete(bulkCache.keys().next().value!);
     bulkCache.set(cacheKey, { env, result });
@@ -293,7 +302,7 @@ function remember(cacheKey: string, wasCached: boolean, env: EnvironmentSnapshot
     return;
   }
   if (askedOnce.size >= BULK_CACHE_ENTRIES) askedOnce.clear();
-  askedOnce.add(cacheKey);
+  askedOnce.add(seen);
 }
 
 /** The response when it can be made without I/O (the common case); null when it needs some. */
@@ -318,7 +327,7 @@ function bulkNow(req: PlainRequest, origin: string, actor: ApiKeyActor, env: Env
       if (env.hasCostCeilings && (tokenUser = pseudonymizeNow(actor.projectId, tk)) === null) return null;
     }
     result = bulkResult(env, actor.projectId, parsed.context, null);
-    if (cacheKey !== null) remember(cacheKey, cached !== undefined, env, result);
+    if (cacheKey !== null) remember(cacheKey, req.body, cached !== undefined, env, result);
   }
   return bulkResponse(req, origin, actor, env, result, tokenUser);
 }
