@@ -191,10 +191,11 @@ async function main() {
   // A different user per request (2,000 pre-built requests, cycled; the warm-up sends the same).
   const users = Array.from({ length: 2_000 }, request);
   const bulk = await bulkLoad(url, users, users, pid);
-  // Every request a user never seen before, in the warm-up too (more pre-built requests than a run can send).
-  const fresh = await bulkLoad(url, Array.from({ length: 2 * 25_000 }, request), Array.from({ length: seconds * 25_000 }, request), pid);
   const inProcess = await inProcessEvaluation(environmentId);
   const push = await propagation(projectId, key, lead, killFlagId);
+  // Every request a user never seen before, in the warm-up too (more pre-built requests than a run can send);
+  // after the propagation rounds, so that their clients do not share this process with these buffers.
+  const fresh = await bulkLoad(url, Array.from({ length: 2 * 25_000 }, request), Array.from({ length: seconds * 25_000 }, request), pid);
   let unleash: Awaited<ReturnType<typeof benchUnleash>> | { skipped: string } | null = null;
   if (process.env.BENCH_UNLEASH !== "0") {
     unleash = await benchUnleash({ databaseUrl: process.env.DATABASE_URL!, seconds, concurrency }).catch((err: Error) => ({ skipped: err.message }));
