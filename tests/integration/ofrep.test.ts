@@ -250,6 +250,12 @@ describe("bulk evaluation", () => {
     expect(flagOf(await bulk({}, ctx))).toMatchObject({ value: false, reason: "DISABLED" });
     // An equivalent context written differently is evaluated on its own, to the same answer.
     expect((await bulk({}, { plan: "pro", targetingKey: "returning-user" })).body!.flags).toEqual((await bulk({}, ctx)).body!.flags);
+
+    // The periodic refresh that finds nothing changed keeps the snapshot (and what is cached against it).
+    await snapshotStore().reloadAll();
+    const settled = snapshotStore().peek(staging.id);
+    await snapshotStore().reloadAll();
+    expect(snapshotStore().peek(staging.id)).toBe(settled);
   });
 
   it("stops answering a revoked key", async () => {
