@@ -24,11 +24,36 @@ export const REVOKED_CHANNEL = "rampart:apikeys:revoked";
 type Cached = { actor: ApiKeyActor; token: Buffer; at: number };
 // On globalThis: Next's server bundle and the lean HTTP layer are separate
 // module copies in one process, and must share one cache (and its invalidation).
-const globalForKeys = globalThis as unknown as { rampartApiKeyCache?: Map<string, Cached>; rampartApiKeyRevocations?: { subscribed: boolean } };
+const globalForKeys = globalThis as unknown as {
+  rampartApiKeyCache?: Map<string, Cached>;
+  rampartApiKeyRevocations?: { subscribed: boolean };
+  rampartApiKeyForgets?: { count: number };
+};
 const cache = (globalForKeys.rampartApiKeyCache ??= new Map());
+/**
+ * Counts forgets (revocations heard, cache clears): a lookup that started
+ * before one may have read the key as it was before the revocation, and must
+ * not put it back in the cache.
+ */
+const forgets = (globalForKeys.rampartApiKeyForgets ??= { count: 0 });
+/**
+ * A hit older than this is re-checked in Postgres in the background (one
+ * query per key, whatever the traffic) while the cached actor is still
+ * served: a busy key never finds its entry expired, so requests neither wait
+ * for Postgres every CACHE_MS nor stampede it with one query each.
+ */
+const REFRESH_AFTER_MS = CACHE_MS / 2;
+/** Lookups in flight, by presented token: concurrent misses for one key share one query. */
+const lookups = new Map<string, Promise<ApiKeyActor>>();
 
 export function forgetApiKey(prefix: string): void {
   cache.delete(prefix);
+  forgets.count++;
+}
+
+function forgetAll(): void {
+  cache.clear();
+  forgets.count++;
 }
 
 /** Whether revocations made elsewhere reach this process now; starts listening on first use. */
@@ -43,14 +68,14 @@ function revocationsHeard(): boolean {
         .subscribe(REVOKED_CHANNEL)
         .then(() => {
           // Anything revoked while we were not listening may still be cached.
-          cache.clear();
+          forgetAll();
           listener.subscribed = true;
         })
         .catch(() => undefined);
     });
     sub.on("close", () => {
       listener.subscribed = false;
-      cache.clear();
+      forgetAll();
     });
     sub.on("error", () => {
       /* reconnects by itself; until then the cache is not trusted */
@@ -68,17 +93,57 @@ export async function announceRevocation(prefix: string): Promise<void> {
     .catch((err: Error) => console.warn(`[api-keys] could not announce a revocation: ${err.message}`));
 }
 
-export async function authenticateApiKey(authorization: string | null): Promise<ApiKeyActor> {
+function bearerToken(authorization: string | null | undefined): { token: string; prefix: string } | null {
   const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   const parsed = token ? parseApiKey(token) : null;
-  if (!token || !parsed) throw new AppError("UNAUTHENTICATED", "Missing or malformed API key");
-  const hit = revocationsHeard() ? cache.get(parsed.prefix) : undefined;
-  if (hit && Date.now() - hit.at < CACHE_MS) {
-    const presented = Buffer.from(token);
-    if (presented.length === hit.token.length && timingSafeEqual(presented, hit.token)) return hit.actor;
+  return token && parsed ? { token, prefix: parsed.prefix } : null;
+}
+
+/** The actor of a key this process verified less than CACHE_MS ago (and still hears revocations for), else null. */
+function cachedActor(token: string, prefix: string): ApiKeyActor | null {
+  const hit = revocationsHeard() ? cache.get(prefix) : undefined;
+  if (!hit) return null;
+  const age = Date.now() - hit.at;
+  if (age >= CACHE_MS) return null;
+  const presented = Buffer.from(token);
+  if (presented.length !== hit.token.length || !timingSafeEqual(presented, hit.token)) return null;
+  if (age >= REFRESH_AFTER_MS && !lookups.has(token)) {
+    // A rejection removes the entry (lookup); an outage leaves it to expire.
+    lookup(token, prefix).catch(() => undefined);
   }
+  return hit.actor;
+}
+
+/**
+ * The hot-path check: the actor when the key was verified recently, without
+ * I/O; null when only authenticateApiKey can tell (unknown to this process,
+ * expired, malformed — it then also says why).
+ */
+export function recentlyVerifiedApiKey(authorization: string | null | undefined): ApiKeyActor | null {
+  const presented = bearerToken(authorization);
+  return presented ? cachedActor(presented.token, presented.prefix) : null;
+}
+
+export async function authenticateApiKey(authorization: string | null): Promise<ApiKeyActor> {
+  const presented = bearerToken(authorization);
+  if (!presented) throw new AppError("UNAUTHENTICATED", "Missing or malformed API key");
+  return cachedActor(presented.token, presented.prefix) ?? lookup(presented.token, presented.prefix);
+}
+
+/** Checks the key in Postgres (one query at a time per presented key) and caches the actor. */
+function lookup(token: string, prefix: string): Promise<ApiKeyActor> {
+  let pending = lookups.get(token);
+  if (!pending) {
+    pending = lookupNow(token, prefix).finally(() => lookups.delete(token));
+    lookups.set(token, pending);
+  }
+  return pending;
+}
+
+async function lookupNow(token: string, prefix: string): Promise<ApiKeyActor> {
+  const forgetsBefore = forgets.count;
   const key = await db().apiKey.findUnique({
-    where: { prefix: parsed.prefix },
+    where: { prefix },
     select: {
       id: true,
       name: true,
@@ -93,6 +158,8 @@ export async function authenticateApiKey(authorization: string | null): Promise<
     },
   });
   if (!key || key.revokedAt || key.project.archivedAt || !apiKeyMatches(token, key.hash)) {
+    // The cached entry is for this prefix's valid key; a wrong secret must not evict it.
+    if (!key || key.revokedAt || key.project.archivedAt) forgetApiKey(prefix);
     throw new AppError("UNAUTHENTICATED", "Invalid or revoked API key");
   }
   const now = Date.now();
@@ -109,7 +176,8 @@ export async function authenticateApiKey(authorization: string | null): Promise<
     scopes: key.scopes.map(scopeName),
     rateLimitPerSecond: key.rateLimitPerSecond,
   };
-  cache.set(parsed.prefix, { actor, token: Buffer.from(token), at: now });
+  // A revocation heard while we read may have been committed after our read: do not cache what it revoked.
+  if (forgets.count === forgetsBefore) cache.set(prefix, { actor, token: Buffer.from(token), at: now });
   return actor;
 }
 

@@ -3,19 +3,22 @@
 // the real HTTP behaviour without a Next build.
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { OFREP_PREFIX, routeOfrep, STREAM_PATH, type PlainRequest } from "@/lib/flags/delivery/ofrep";
+import { OFREP_PREFIX, routeOfrep, STREAM_PATH, type PlainRequest, type PlainResponse } from "@/lib/flags/delivery/ofrep";
 import { handleStream } from "@/lib/flags/delivery/sse";
-import { readNodeBody } from "@/lib/http/read-node-body";
 
 /** Enough for the handler to see that a body is over its 64 KiB limit. */
 const MAX_BODY = 64 * 1024 + 1;
 
 function plainRequest(req: IncomingMessage, url: string, body: Buffer): PlainRequest {
   const q = url.indexOf("?");
+  let query: URLSearchParams | undefined;
   return {
     method: req.method ?? "GET",
     path: q < 0 ? url : url.slice(0, q),
-    query: new URLSearchParams(q < 0 ? "" : url.slice(q + 1)),
+    // Parsed only when asked for (the push stream's token): evaluation has no query.
+    get query() {
+      return (query ??= new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
+    },
     header: (name) => {
       const v = req.headers[name];
       return Array.isArray(v) ? v.join(", ") : v;
@@ -24,11 +27,51 @@ function plainRequest(req: IncomingMessage, url: string, body: Buffer): PlainReq
   };
 }
 
+/**
+ * Reads the body (up to `limit` bytes; the rest is drained, not kept) with
+ * plain callbacks: no promise per request on the evaluation path, where
+ * Next's async hooks make each one cost.
+ */
+function onBody(req: IncomingMessage, limit: number, done: (body: Buffer) => void): void {
+  let first: Buffer | null = null;
+  let more: Buffer[] | null = null;
+  let size = 0;
+  req.on("data", (c: Buffer) => {
+    if (size >= limit) return;
+    size += c.length;
+    if (first === null) first = c;
+    else (more ??= [first]).push(c);
+  });
+  req.on("end", () => done((more ? Buffer.concat(more) : (first ?? EMPTY)).subarray(0, limit)));
+  req.on("error", () => req.socket.destroy());
+}
+const EMPTY = Buffer.alloc(0);
+
+// The origin is the same request after request: worked out once per distinct Host.
+let lastOrigin: { host: string | undefined; origin: string } | null = null;
+
 /** The origin clients reached us at, for the stream URL we hand them. */
 function originOf(req: IncomingMessage): string {
+  const plain = req.headers["x-forwarded-proto"] === undefined && req.headers["x-forwarded-host"] === undefined && !("encrypted" in req.socket && req.socket.encrypted);
+  if (plain && lastOrigin !== null && lastOrigin.host === req.headers.host) return lastOrigin.origin;
+  const origin = originFromHeaders(req);
+  if (plain) lastOrigin = { host: req.headers.host, origin };
+  return origin;
+}
+
+function originFromHeaders(req: IncomingMessage): string {
   const proto = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0]?.trim() || ("encrypted" in req.socket && req.socket.encrypted ? "https" : "http");
   const host = req.headers["x-forwarded-host"] ?? req.headers.host ?? "localhost";
   return `${proto}://${String(host).split(",")[0]!.trim()}`;
+}
+
+function send(res: ServerResponse, out: PlainResponse): void {
+  const body = out.bytes ?? out.body;
+  const headers = out.headers;
+  headers["x-content-type-options"] = "nosniff";
+  headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.length);
+  res.writeHead(out.status, headers);
+  res.end(body);
 }
 
 /** Handles the request if it is OFREP's; returns false (untouched) otherwise. CORS is the caller's (lib/http/cors.ts). */
@@ -39,12 +82,14 @@ export function handleOfrepNode(req: IncomingMessage, res: ServerResponse): bool
     handleStream(req, res, plainRequest(req, url, Buffer.alloc(0))).catch(() => res.destroy());
     return true;
   }
-  readNodeBody(req, MAX_BODY)
-    .then((body) => routeOfrep(plainRequest(req, url, body), originOf(req))!)
-    .then((out) => {
-      res.writeHead(out.status, { ...out.headers, "x-content-type-options": "nosniff", "content-length": Buffer.byteLength(out.body) });
-      res.end(out.body);
-    })
-    .catch(() => res.destroy());
+  onBody(req, MAX_BODY, (body) => {
+    try {
+      const out = routeOfrep(plainRequest(req, url, body), originOf(req))!;
+      if (out instanceof Promise) out.then((o) => send(res, o)).catch(() => res.destroy());
+      else send(res, out);
+    } catch {
+      res.destroy();
+    }
+  });
   return true;
 }

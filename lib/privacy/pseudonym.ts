@@ -23,4 +23,10 @@ export async function pseudonymize(projectId: string, rawUserId: string): Promis
   return createHmac("sha256", secret).update(rawUserId, "utf8").digest("base64url");
 }
 
+/** pseudonymize without I/O: null until the project's secret has been loaded by pseudonymize. */
+export function pseudonymizeNow(projectId: string, rawUserId: string): string | null {
+  const secret = secrets.get(projectId);
+  return secret ? createHmac("sha256", secret).update(rawUserId, "utf8").digest("base64url") : null;
+}
+
 export const ANONYMOUS_SUBJECT = "anonymous";

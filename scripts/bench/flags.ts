@@ -1,8 +1,11 @@
 // npm run bench:flags — flag delivery figures against the running app, as JSON:
 //   - OFREP bulk evaluation: requests/s, p50/p99 at BENCH_CONCURRENCY (50) keep-alive connections
 //     driven by a raw-socket load generator (raw-load.ts; node:http's client would cost more CPU
-//     than the server on a 2-core machine), a different user per request,
+//     than the server on a 2-core machine), a different user per request (2,000 users, cycled),
 //     10 release flags at a 50 % rollout (the Unleash comparison's setup) plus one kill switch;
+//     then the same with a context never seen before on every request (each one a new user, so
+//     nothing is answered from the server's result cache), and the server's CPU per request in
+//     both when the server runs on this machine (found by its port with `ss`, or BENCH_SERVER_PID);
 //   - in-process evaluation: ns per evaluateFlag call over the same snapshot (median of 7 runs);
 //   - propagation: time from a flag change to BENCH_CLIENTS (100) SDK clients (sdk/, push stream)
 //     all serving the new value, p50/p99 over every client and round, measured both from the
@@ -11,7 +14,9 @@
 //     .data/bench/unleash on first use; BENCH_UNLEASH=0 skips it).
 //   BENCH_URL (default http://localhost:$PORT or :3000), BENCH_SECONDS (10), BENCH_ROUNDS (20)
 import "@/workers/load-env";
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { db, disconnectDb } from "@/lib/db";
 import { newSealedKey } from "@/lib/crypto/secretbox";
 import { generateApiKey } from "@/lib/api-keys/key-format";
@@ -145,19 +150,52 @@ async function waitFor(probe: () => boolean, ms: number, what: string) {
   }
 }
 
+/** The pid of the local process listening on the bench URL's port, if any (Linux). */
+function serverPid(): number | null {
+  if (process.env.BENCH_SERVER_PID) return Number(process.env.BENCH_SERVER_PID);
+  const url = new URL(baseUrl);
+  if (!["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) return null;
+  const ss = spawnSync("ss", ["-ltnpH", `sport = :${url.port || 80}`], { encoding: "utf8" });
+  const pid = /pid=(\d+)/.exec(ss.stdout ?? "")?.[1];
+  return pid ? Number(pid) : null;
+}
+
+/** CPU time (user + system) a process has used, µs; null when it cannot be read. */
+function cpuMicros(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** Bulk evaluation under load, with the server's CPU per request when it can be read. */
+async function bulkLoad(url: URL, warmUp: readonly Buffer[], requests: readonly Buffer[], pid: number | null) {
+  await runRawLoad({ url: url.toString(), concurrency, seconds: 2, requests: warmUp });
+  const cpu0 = cpuMicros(pid);
+  const result = summarizeRaw(await runRawLoad({ url: url.toString(), concurrency, seconds, requests }));
+  const cpu1 = cpuMicros(pid);
+  return { ...result, serverCpuUsPerRequest: cpu0 !== null && cpu1 !== null && result.requests > 0 ? round2((cpu1 - cpu0) / result.requests) : null };
+}
+
 async function main() {
   const health = await fetch(`${baseUrl}/api/health`).catch(() => null);
   if (!health?.ok) throw new Error(`No healthy Rampart at ${baseUrl} (start it with npm start, or set BENCH_URL)`);
   const { projectId, environmentId, key, lead, killFlagId } = await benchProject();
   const url = new URL(`${baseUrl}/ofrep/v1/evaluate/flags`);
-  // A different user per request (2,000 pre-built requests, cycled).
-  const requests = Array.from({ length: 2_000 }, () =>
-    rawRequest("POST", url, url.pathname, { authorization: `Bearer ${key}` }, JSON.stringify({ context: { targetingKey: randomUUID(), platform: "web" } })),
-  );
-  await runRawLoad({ url: url.toString(), concurrency, seconds: 2, requests }); // warm-up
-  const bulk = summarizeRaw(await runRawLoad({ url: url.toString(), concurrency, seconds, requests }));
+  const pid = serverPid();
+  const request = () => rawRequest("POST", url, url.pathname, { authorization: `Bearer ${key}` }, JSON.stringify({ context: { targetingKey: randomUUID(), platform: "web" } }));
+  // A different user per request (2,000 pre-built requests, cycled; the warm-up sends the same).
+  const users = Array.from({ length: 2_000 }, request);
+  const bulk = await bulkLoad(url, users, users, pid);
   const inProcess = await inProcessEvaluation(environmentId);
   const push = await propagation(projectId, key, lead, killFlagId);
+  // Every request a user never seen before, in the warm-up too (more pre-built requests than a run can send);
+  // after the propagation rounds, so that their clients do not share this process with these buffers.
+  const fresh = await bulkLoad(url, Array.from({ length: 2 * 25_000 }, request), Array.from({ length: seconds * 25_000 }, request), pid);
   let unleash: Awaited<ReturnType<typeof benchUnleash>> | { skipped: string } | null = null;
   if (process.env.BENCH_UNLEASH !== "0") {
     unleash = await benchUnleash({ databaseUrl: process.env.DATABASE_URL!, seconds, concurrency }).catch((err: Error) => ({ skipped: err.message }));
@@ -170,7 +208,9 @@ async function main() {
         benchmark: "flags",
         url: baseUrl,
         flags: { release50pct: RELEASE_FLAGS, killSwitch: 1 },
-        ofrepBulkEvaluation: { concurrency, ...bulk },
+        ofrepBulkEvaluation: { concurrency, users: 2_000, ...bulk },
+        ofrepBulkEvaluationFreshContexts: { concurrency, ...fresh },
+        serverPid: pid,
         inProcessEvaluation: inProcess,
         propagation: push,
         unleash,

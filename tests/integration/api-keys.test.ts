@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
 import { revokeApiKey } from "@/lib/api-keys/revoke-api-key";
-import { authenticateApiKey, requireScope, REVOKED_CHANNEL } from "@/lib/api-keys/authenticate-api-key";
+import { authenticateApiKey, forgetApiKey, recentlyVerifiedApiKey, requireScope, REVOKED_CHANNEL } from "@/lib/api-keys/authenticate-api-key";
 import { createRedis } from "@/lib/redis";
 import { hashApiKey } from "@/lib/api-keys/key-format";
 import type { UserActor } from "@/lib/auth/actor-types";
@@ -39,6 +39,39 @@ describe("API keys", () => {
     }
     await new Promise((r) => setTimeout(r, 100));
     // …and not once the announcement arrives, long before the cache would expire.
+    await expect(authenticateApiKey(bearer)).rejects.toThrow(/Invalid or revoked API key/);
+  });
+
+  it("does not cache a key read before a revocation that was heard while the read was in flight", async () => {
+    const created = await createApiKey(admin, projectId, { name: "revoked-mid-read", scopes: ["flags:read"] });
+    const bearer = `Bearer ${created.key}`;
+    await authenticateApiKey(bearer); // starts listening for revocations
+    await new Promise((r) => setTimeout(r, 300));
+    forgetApiKey(created.prefix);
+    // A read starts, and a revocation is heard before it returns (its commit may have come after the read)…
+    const reading = authenticateApiKey(bearer);
+    forgetApiKey(created.prefix);
+    await reading;
+    // …so what it read is not kept: the next request is checked in Postgres again, and sees the revocation.
+    expect(recentlyVerifiedApiKey(bearer)).toBeNull();
+    await db().apiKey.update({ where: { id: created.id }, data: { revokedAt: new Date() } });
+    await expect(authenticateApiKey(bearer)).rejects.toThrow(/Invalid or revoked API key/);
+  });
+
+  it("checks a busy key again in the background, so that a revocation no process heard still ends it within the cache time", async () => {
+    const created = await createApiKey(admin, projectId, { name: "busy", scopes: ["flags:read"] });
+    const bearer = `Bearer ${created.key}`;
+    await authenticateApiKey(bearer);
+    await new Promise((r) => setTimeout(r, 300));
+    const concurrent = await Promise.all(Array.from({ length: 20 }, () => authenticateApiKey(bearer)));
+    expect(new Set(concurrent.map((a) => a.keyId))).toEqual(new Set([created.id]));
+    // Revoked in Postgres with no announcement (a lost message): served from the cache for now…
+    await db().apiKey.update({ where: { id: created.id }, data: { revokedAt: new Date() } });
+    expect(recentlyVerifiedApiKey(bearer)?.keyId).toBe(created.id);
+    // …until a hit past half the cache time re-checks it, which forgets it.
+    const deadline = Date.now() + 2_500;
+    while (recentlyVerifiedApiKey(bearer) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(recentlyVerifiedApiKey(bearer)).toBeNull();
     await expect(authenticateApiKey(bearer)).rejects.toThrow(/Invalid or revoked API key/);
   });
 

@@ -226,6 +226,38 @@ describe("bulk evaluation", () => {
     expect((changed.body!.flags as { key: string; value: unknown }[]).find((f) => f.key === flags.release)).toMatchObject({ value: false, reason: "DISABLED" });
   });
 
+  it("answers a context asked for again from its cached result, and never with a result from before a change", async () => {
+    const ctx = { targetingKey: "returning-user", plan: "pro" };
+    const first = await bulk({}, ctx);
+    await bulk({}, ctx); // cached from the second time on
+    const again = await bulk({}, ctx);
+    expect(again.etag).toBe(first.etag);
+    expect(again.body).toEqual(first.body);
+    const flagOf = (r: typeof first) => (r.body!.flags as { key: string; value: unknown; reason: string }[]).find((f) => f.key === flags.release);
+    expect(flagOf(again)).toMatchObject({ value: false, reason: "DISABLED" }); // turned off by the test above
+
+    const revision = snapshotStore().peek(staging.id)!.revision;
+    await changeFlag(lead, projectId, { flagId: flagIds.release!, config: { enabled: true, rolloutBps: 10_000 }, reason: "on again" });
+    await until("the change to reach this process", async () => snapshotStore().peek(staging.id)!.revision !== revision);
+    // The very next request, with the very same bytes, sees the change.
+    const after = await bulk({}, ctx);
+    expect(after.etag).not.toBe(first.etag);
+    expect(flagOf(after)).toMatchObject({ value: true, reason: "STATIC" });
+
+    const killedRevision = snapshotStore().peek(staging.id)!.revision;
+    await changeFlag(lead, projectId, { flagId: flagIds.release!, config: { enabled: false, rolloutBps: 10_000 }, reason: "off again" });
+    await until("the kill to reach this process", async () => snapshotStore().peek(staging.id)!.revision !== killedRevision);
+    expect(flagOf(await bulk({}, ctx))).toMatchObject({ value: false, reason: "DISABLED" });
+    // An equivalent context written differently is evaluated on its own, to the same answer.
+    expect((await bulk({}, { plan: "pro", targetingKey: "returning-user" })).body!.flags).toEqual((await bulk({}, ctx)).body!.flags);
+
+    // The periodic refresh that finds nothing changed keeps the snapshot (and what is cached against it).
+    await snapshotStore().reloadAll();
+    const settled = snapshotStore().peek(staging.id);
+    await snapshotStore().reloadAll();
+    expect(snapshotStore().peek(staging.id)).toBe(settled);
+  });
+
   it("stops answering a revoked key", async () => {
     const k = await createApiKey(admin, projectId, { name: "short-lived", scopes: ["flags:read"], environmentId: staging.id });
     expect((await bulk({}, {}, k.key)).status).toBe(200);
@@ -315,6 +347,22 @@ describe("the cost circuit breaker", () => {
     expect(await client.getBooleanDetails(flags.costly, false, { targetingKey: "small-spender" })).toMatchObject({ value: true });
     // A flag without a ceiling is unaffected for the same user.
     expect(await client.getBooleanValue(flags.kill, true, { targetingKey: "big-spender" })).toBe(false); // killed above, not by cost
+  });
+
+  it("stops serving a user's cached bulk result once the user trips the breaker", async () => {
+    const costly = (r: Awaited<ReturnType<typeof bulk>>) => (r.body!.flags as { key: string; value: unknown; reason: string }[]).find((f) => f.key === flags.costly);
+    const ctx = { targetingKey: "bulk-spender" };
+    expect(costly(await bulk({}, ctx))).toMatchObject({ value: true });
+    expect(costly(await bulk({}, ctx))).toMatchObject({ value: true });
+    for (let i = 0; i < 2; i++) {
+      await sendEvents(key, { events: [interaction({ environment: "staging", userId: "bulk-spender", cost: 0.006, flags: { [flags.costly]: { value: true, variant: "on" } } })] });
+    }
+    const tripped = await until("the breaker to reach bulk evaluation", async () => {
+      const f = costly(await bulk({}, ctx));
+      return f?.reason === "COST_LIMIT" ? f : null;
+    });
+    expect(tripped).toMatchObject({ value: false });
+    expect(costly(await bulk({}, { targetingKey: "bulk-saver" }))).toMatchObject({ value: true });
   });
 
   it("counts nothing twice and resets when the hour rolls over", async () => {

@@ -7,14 +7,14 @@
 // allocating either — these are the hottest paths Rampart has.
 import "server-only";
 import { hash } from "node:crypto";
-import { authenticateApiKey, requireScope } from "@/lib/api-keys/authenticate-api-key";
+import { authenticateApiKey, recentlyVerifiedApiKey, requireScope } from "@/lib/api-keys/authenticate-api-key";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
 import { config } from "@/lib/config";
 import { AppError, isAppError } from "@/lib/errors";
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from "@/lib/flags/evaluate";
-import { pseudonymize } from "@/lib/privacy/pseudonym";
+import { pseudonymize, pseudonymizeNow } from "@/lib/privacy/pseudonym";
 import { snapshotStore, type EnvironmentSnapshot } from "@/lib/flags/delivery/snapshot-store";
-import { signStreamToken } from "@/lib/flags/delivery/stream-token";
+import { signStreamToken, streamTokenExpiry } from "@/lib/flags/delivery/stream-token";
 import { takeLocalToken } from "@/lib/http/local-rate-limit";
 import { errorHeaders } from "@/lib/http/responses";
 import { flagEvaluationCounts, reasonSlot } from "@/lib/metrics/process-counters";
@@ -27,7 +27,13 @@ export type PlainRequest = {
   header(name: string): string | undefined;
   body: Buffer;
 };
-export type PlainResponse = { status: number; headers: Record<string, string>; body: string };
+export type PlainResponse = {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** The body already encoded, when the handler kept it (the node layer then sends it as is). */
+  bytes?: Buffer;
+};
 
 export { OFREP_PREFIX };
 export const STREAM_PATH = endpointPath(ofrepEndpoints.stream);
@@ -46,12 +52,26 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 /** Auth, scope and the per-key rate limit, in process (no Redis round trip per evaluation). */
 export async function authenticateFlagsRead(req: PlainRequest): Promise<ApiKeyActor> {
-  const actor = await authenticateApiKey(req.header("authorization") ?? null);
+  return admitFlagsReader(await authenticateApiKey(req.header("authorization") ?? null));
+}
+
+/** authenticateFlagsRead without I/O: null when the key was not verified recently (then use that). */
+function recentFlagsReader(req: PlainRequest): ApiKeyActor | null {
+  const actor = recentlyVerifiedApiKey(req.header("authorization"));
+  return actor && admitFlagsReader(actor);
+}
+
+function admitFlagsReader(actor: ApiKeyActor): ApiKeyActor {
   requireScope(actor, "flags:read");
   const limit = actor.rateLimitPerSecond ?? config().API_KEY_RATE_LIMIT_PER_SECOND;
   const retry = takeLocalToken(`flags:${actor.keyId}`, limit);
   if (retry > 0) throw new AppError("RATE_LIMITED", `Rate limit of ${limit} requests per second exceeded for this API key`, { retryAfterSeconds: retry });
   return actor;
+}
+
+/** environmentFor without I/O, for the common case (a key bound to its environment, already loaded); null otherwise. */
+function loadedEnvironmentFor(actor: ApiKeyActor, requested: string | undefined): EnvironmentSnapshot | null {
+  return actor.environmentId && !requested ? snapshotStore().peek(actor.environmentId) : null;
 }
 
 /** The key's own environment, or (for a project-wide key) the one named by X-Rampart-Environment, default "production". */
@@ -186,40 +206,164 @@ export async function evaluateSingle(req: PlainRequest, key: string): Promise<Pl
   }
 }
 
-/** POST /ofrep/v1/evaluate/flags — every flag of the environment, with ETag and the push stream. */
-export async function evaluateBulk(req: PlainRequest, origin: string): Promise<PlainResponse> {
+/**
+ * POST /ofrep/v1/evaluate/flags — every flag of the environment, with ETag and the push stream.
+ * Synchronous (no promise) in the common case: a recently verified key bound
+ * to a loaded environment; otherwise it finishes asynchronously.
+ */
+export function evaluateBulk(req: PlainRequest, origin: string): PlainResponse | Promise<PlainResponse> {
   try {
-    const actor = await authenticateFlagsRead(req);
+    const actor = recentFlagsReader(req);
+    const env = actor && loadedEnvironmentFor(actor, req.header("x-rampart-environment"));
+    const out = actor && env ? bulkNow(req, origin, actor, env) : null;
+    return out ?? evaluateBulkLater(req, origin, actor);
+  } catch (err) {
+    return errorBody(err);
+  }
+}
+
+async function evaluateBulkLater(req: PlainRequest, origin: string, admitted: ApiKeyActor | null): Promise<PlainResponse> {
+  try {
+    const actor = admitted ?? (await authenticateFlagsRead(req));
     const parsed = parseContext(req.body);
     if (!parsed.ok) return json(400, { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
     const env = await environmentFor(actor, req.header("x-rampart-environment"));
     const userRef = await userRefFor(env, actor.projectId, parsed.context);
-    const parts: string[] = [];
-    const counts = flagEvaluationCounts(actor.projectId);
-    for (const key of env.sortedKeys) {
-      const r = evaluateOne(env, key, parsed.context, userRef);
-      counts[r.ok ? reasonSlot(r.reason) : ERROR_SLOT]!++;
-      parts.push(fragmentOf(env, key, r));
-    }
-    const flagsJson = `[${parts.join(",")}]`;
-    // The ETag covers what was evaluated, not the stream URL (whose token is fresh each time).
-    const etag = `"${hash("sha1", env.revision + flagsJson, "base64url").slice(0, 22)}"`;
-    const headers = { etag, "cache-control": "private, no-cache" };
-    if (etagMatches(req.header("if-none-match"), etag)) return { status: 304, headers, body: "" };
+    const result = bulkResult(env, actor.projectId, parsed.context, userRef);
     const tk = parsed.context.targetingKey;
-    const token = signStreamToken({
-      k: actor.keyId,
-      p: actor.projectId,
-      e: env.environmentId,
-      r: env.revision,
-      ...(typeof tk === "string" && tk !== "" && env.hasCostCeilings ? { u: userRef ?? (await pseudonymize(actor.projectId, tk)) } : {}),
-    });
-    const eventStreams = [{ type: "sse", url: `${origin}${STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }];
-    const body = `{"flags":${flagsJson},"eventStreams":${JSON.stringify(eventStreams)},"metadata":${JSON.stringify({ environment: env.environmentKey, revision: env.revision })}}`;
-    return { status: 200, headers: { "content-type": "application/json", ...headers }, body };
+    const tokenUser = typeof tk === "string" && tk !== "" && env.hasCostCeilings ? (userRef ?? (await pseudonymize(actor.projectId, tk))) : null;
+    return bulkResponse(req, origin, actor, env, result, tokenUser);
   } catch (err) {
     return errorBody(err);
   }
+}
+
+/** Bulk evaluation's outcome for one context: the flags array, its ETag, and the counter slot of each flag. */
+type BulkResult = {
+  flagsJson: string;
+  etag: string;
+  slots: Uint8Array;
+  targetingKey: string | null;
+  /** Whether it is in the cache (only then is its body kept). */
+  cached?: boolean;
+  /** The last body made from it, kept while its stream URL (origin and token) is the same. */
+  sent?: { keyId: string; tokenUser: string | null; expiry: number; origin: string; bytes: Buffer };
+};
+
+function bulkResult(env: EnvironmentSnapshot, projectId: string, context: EvaluationContext, userRef: string | null): BulkResult {
+  const keys = env.sortedKeys;
+  const parts = new Array<string>(keys.length);
+  const slots = new Uint8Array(keys.length);
+  const counts = flagEvaluationCounts(projectId);
+  for (let i = 0; i < keys.length; i++) {
+    const r = evaluateOne(env, keys[i]!, context, userRef);
+    counts[(slots[i] = r.ok ? reasonSlot(r.reason) : ERROR_SLOT)]!++;
+    parts[i] = fragmentOf(env, keys[i]!, r);
+  }
+  const flagsJson = `[${parts.join(",")}]`;
+  // The ETag covers what was evaluated, not the stream URL (whose token is fresh each time).
+  const etag = `"${hash("sha1", env.revision + flagsJson, "base64url").slice(0, 22)}"`;
+  const tk = context.targetingKey;
+  return { flagsJson, etag, slots, targetingKey: typeof tk === "string" && tk !== "" ? tk : null };
+}
+
+// Bulk results by request body. Evaluation is a pure function of the
+// environment's snapshot and the context, and SDK clients ask again with the
+// same context (on every change, every poll, every page load), so a repeat
+// is served from here. An entry holds only for the snapshot object it was
+// computed from: any change — a kill, a cut, an approval, a reload — makes a
+// new object, so a stale result is never served. Not used while users of the
+// environment are over a cost ceiling (results then also depend on the user
+// and the clock). Bounded: the oldest entries go first. A context is cached
+// the second time it is asked for: one never seen again (a stream of new
+// users) would only cost memory and garbage collection (a result kept for a
+// while and then dropped is the most expensive kind of garbage).
+const BULK_CACHE_ENTRIES = 10_000;
+const BULK_CACHE_MAX_BODY = 1024;
+const bulkCache = new Map<string, { env: EnvironmentSnapshot; result: BulkResult }>();
+/** Hashes of bodies asked for once: numbers, not strings, so that a stream of new users retains nothing per request. */
+const askedOnce = new Set<number>();
+
+/** FNV-1a of the body: a collision only caches a context one request early. */
+function bodyHash(body: Buffer): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < body.length; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
+  return h;
+}
+
+/** Caches a result whose context was asked for before (or was cached for an older snapshot). */
+function remember(cacheKey: string, body: Buffer, wasCached: boolean, env: EnvironmentSnapshot, result: BulkResult): void {
+  const seen = bodyHash(body);
+  if (wasCached || askedOnce.delete(seen)) {
+    if (wasCached) bulkCache.delete(cacheKey); // re-inserted as the newest
+    else if (bulkCache.size >= BULK_CACHE_ENTRIES) bulkCache.delete(bulkCache.keys().next().value!);
+    bulkCache.set(cacheKey, { env, result });
+    result.cached = true;
+    return;
+  }
+  if (askedOnce.size >= BULK_CACHE_ENTRIES) askedOnce.clear();
+  askedOnce.add(seen);
+}
+
+/** The response when it can be made without I/O (the common case); null when it needs some. */
+function bulkNow(req: PlainRequest, origin: string, actor: ApiKeyActor, env: EnvironmentSnapshot): PlainResponse | null {
+  const tripsInForce = env.hasCostCeilings && env.trips.size > 0;
+  const cacheKey = !tripsInForce && req.body.length <= BULK_CACHE_MAX_BODY ? `${env.environmentId}\n${req.body.toString("latin1")}` : null;
+  const cached = cacheKey === null ? undefined : bulkCache.get(cacheKey);
+  let result: BulkResult;
+  let tokenUser: string | null = null;
+  if (cached && cached.env === env) {
+    result = cached.result;
+    if (result.targetingKey !== null && env.hasCostCeilings && (tokenUser = pseudonymizeNow(actor.projectId, result.targetingKey)) === null) return null;
+    const counts = flagEvaluationCounts(actor.projectId);
+    for (const slot of result.slots) counts[slot]!++;
+  } else {
+    const parsed = parseContext(req.body);
+    if (!parsed.ok) return json(400, { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
+    const tk = parsed.context.targetingKey;
+    if (typeof tk === "string" && tk !== "") {
+      if (tripsInForce) return null; // the user's ref needs the project's secret, and results depend on the user
+      // The stream token names the user when the environment has cost ceilings; null until the project's secret is loaded.
+      if (env.hasCostCeilings && (tokenUser = pseudonymizeNow(actor.projectId, tk)) === null) return null;
+    }
+    result = bulkResult(env, actor.projectId, parsed.context, null);
+    if (cacheKey !== null) remember(cacheKey, req.body, cached !== undefined, env, result);
+  }
+  return bulkResponse(req, origin, actor, env, result, tokenUser);
+}
+
+const BULK_HEADERS = { "content-type": "application/json", "cache-control": "private, no-cache" };
+const bulkMetadata = new WeakMap<EnvironmentSnapshot, string>();
+
+function bulkResponse(req: PlainRequest, origin: string, actor: ApiKeyActor, env: EnvironmentSnapshot, result: BulkResult, tokenUser: string | null): PlainResponse {
+  const { etag } = result;
+  if (etagMatches(req.header("if-none-match"), etag)) return { status: 304, headers: { etag, "cache-control": BULK_HEADERS["cache-control"] }, body: "" };
+  // The stream token is the same for a key and user while its expiry is (an hour), and so is the body:
+  // a cached result keeps its encoded body for the next request of the same context.
+  const now = Date.now();
+  const expiry = streamTokenExpiry(now);
+  const sent = result.sent;
+  if (sent?.keyId === actor.keyId && sent.tokenUser === tokenUser && sent.expiry === expiry && sent.origin === origin) return bulkOk(etag, sent.bytes);
+  const token = signStreamToken({ k: actor.keyId, p: actor.projectId, e: env.environmentId, r: env.revision, ...(tokenUser !== null ? { u: tokenUser } : {}) }, now);
+  let metadata = bulkMetadata.get(env);
+  if (metadata === undefined) bulkMetadata.set(env, (metadata = JSON.stringify({ environment: env.environmentKey, revision: env.revision })));
+  const eventStreams = JSON.stringify([{ type: "sse", url: `${origin}${STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }]);
+  const body = `{"flags":${result.flagsJson},"eventStreams":${eventStreams},"metadata":${metadata}}`;
+  if (!result.cached) return { status: 200, headers: { ...BULK_HEADERS, etag }, body };
+  const bytes = Buffer.from(body);
+  result.sent = { keyId: actor.keyId, tokenUser, expiry, origin, bytes };
+  return bulkOk(etag, bytes);
+}
+
+function bulkOk(etag: string, bytes: Buffer): PlainResponse {
+  return {
+    status: 200,
+    headers: { ...BULK_HEADERS, etag },
+    bytes,
+    get body() {
+      return bytes.toString("utf8");
+    },
+  };
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
@@ -245,10 +389,10 @@ export async function providerConfiguration(req: PlainRequest): Promise<PlainRes
 }
 
 /** Routes an OFREP request other than the stream; null when the path is not OFREP's. */
-export function routeOfrep(req: PlainRequest, origin: string): Promise<PlainResponse> | null {
+export function routeOfrep(req: PlainRequest, origin: string): PlainResponse | Promise<PlainResponse> | null {
   const p = req.path;
   if (!p.startsWith(OFREP_PREFIX)) return null;
-  const allow = (endpoint: string, run: () => Promise<PlainResponse>) => {
+  const allow = (endpoint: string, run: () => PlainResponse | Promise<PlainResponse>) => {
     const method = endpointMethod(endpoint);
     return req.method === method ? run() : Promise.resolve(json(405, { errorDetails: `Use ${method}` }, { allow: method }));
   };

@@ -177,6 +177,13 @@ export class SnapshotStore {
       const snapshot = { environmentKillSwitchOn: loaded.killSwitchOn, flags: loaded.flags };
       const revision = revisionOf(snapshot);
       const previous = entry.current;
+      if (previous && previous.revision === revision && previous.environmentKey === loaded.environmentKey && sameContent(previous.snapshot, snapshot)) {
+        // Nothing evaluation reads changed (the periodic refresh, mostly): keep the object, and
+        // with it what is cached against it (OFREP results), instead of recomputing it all.
+        previous.trips = trips;
+        previous.loadedAt = Date.now();
+        return previous;
+      }
       const next: EnvironmentSnapshot = {
         projectId: loaded.projectId,
         environmentId,
@@ -267,6 +274,12 @@ export class SnapshotStore {
 function derived(snapshot: EnvironmentSnapshot["snapshot"]): Pick<EnvironmentSnapshot, "sortedKeys" | "hasCostCeilings"> {
   const sortedKeys = Object.keys(snapshot.flags).sort();
   return { sortedKeys, hasCostCeilings: sortedKeys.some((k) => snapshot.flags[k]!.costCeilingMicros !== null) };
+}
+
+/** Whether two snapshots hold exactly the same flags and kill switch (compared in full, not by digest). */
+function sameContent(a: EnvironmentSnapshot["snapshot"], b: EnvironmentSnapshot["snapshot"]): boolean {
+  const text = (x: EnvironmentSnapshot["snapshot"]) => JSON.stringify(x, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+  return text(a) === text(b);
 }
 
 function revisionOf(snapshot: EnvironmentSnapshot["snapshot"]): string {

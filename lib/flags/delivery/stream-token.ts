@@ -38,8 +38,13 @@ function signingKey(): Buffer {
 // and it is signed once (the bulk endpoint is the hottest path there is).
 const recent = new Map<string, string>();
 
+/** The expiry (unix seconds) of tokens signed at `now`: one value for a whole hour. */
+export function streamTokenExpiry(now = Date.now()): number {
+  return (Math.floor(now / 3_600_000) + 1) * 3600 + STREAM_TOKEN_TTL_SECONDS;
+}
+
 export function signStreamToken(claims: Omit<StreamClaims, "x">, now = Date.now()): string {
-  const x = (Math.floor(now / 3_600_000) + 1) * 3600 + STREAM_TOKEN_TTL_SECONDS;
+  const x = streamTokenExpiry(now);
   const cacheKey = `${claims.k}|${claims.e}|${claims.r}|${claims.u ?? ""}|${x}`;
   const hit = recent.get(cacheKey);
   if (hit) return hit;
