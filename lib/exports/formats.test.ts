@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { encodeRecord, fileHeader, promptMessages, type ExportRecord } from "@/lib/exports/formats";
 
 const base: ExportRecord = {
-  itemId: "00000000-0000-4000-8000-000000000001",
   requestId: "req-1",
   messages: [
     { role: "system", content: "Be helpful." },
@@ -13,12 +12,15 @@ const base: ExportRecord = {
   hazardCategories: ["S9"],
   severity: "SEV1",
   correctedResponse: "No: mixing them releases toxic chloramine gas.",
-  notes: "dangerous advice",
   agreement: "single",
-  modelId: "gpt-4.1-mini",
-  modelVersion: "2025-04-14",
-  occurredAt: new Date("2026-01-02T03:04:05.000Z"),
   labeledAt: new Date("2026-01-02T04:00:00.000Z"),
+  details: {
+    itemId: "00000000-0000-4000-8000-000000000001",
+    notes: "dangerous advice",
+    modelId: "gpt-4.1-mini",
+    modelVersion: "2025-04-14",
+    occurredAt: new Date("2026-01-02T03:04:05.000Z"),
+  },
 };
 const benign: ExportRecord = {
   ...base,
@@ -124,6 +126,10 @@ describe("classifier", () => {
 });
 
 describe("CSV", () => {
+  it("needs the record's details, which only CSV exports read", () => {
+    expect(() => encodeRecord("CSV", { ...base, details: null })).toThrow(/details/);
+    expect(parsed(encodeRecord("CLASSIFIER", { ...base, details: null }))[0].id).toBe("req-1");
+  });
   it("writes a header and one CRLF record per item, every column in place", () => {
     expect(fileHeader("CSV")).toBe(
       "item_id,request_id,occurred_at,labeled_at,model_id,model_version,verdict,hazard_categories,severity,agreement,prompt,response,corrected_response,notes\r\n",
@@ -132,12 +138,17 @@ describe("CSV", () => {
     expect(r).toEqual({
       rows: 1,
       text:
-        `${base.itemId},req-1,2026-01-02T03:04:05.000Z,2026-01-02T04:00:00.000Z,gpt-4.1-mini,2025-04-14,HARMFUL,S9;chemicals,SEV1,single,` +
+        `${base.details!.itemId},req-1,2026-01-02T03:04:05.000Z,2026-01-02T04:00:00.000Z,gpt-4.1-mini,2025-04-14,HARMFUL,S9;chemicals,SEV1,single,` +
         `"system: Be helpful.\nuser: Is it safe to mix bleach and ammonia?","Yes, it cleans better.",No: mixing them releases toxic chloramine gas.,dangerous advice\r\n`,
     });
   });
   it("neutralises formula cells", () => {
-    const r = encodeRecord("CSV", { ...base, correctedResponse: "=1+1", notes: "@SUM(A1)", response: "-2" });
+    const r = encodeRecord("CSV", {
+      ...base,
+      correctedResponse: "=1+1",
+      details: { ...base.details!, notes: "@SUM(A1)" },
+      response: "-2",
+    });
     expect(typeof r !== "string" && r.text).toContain(",'-2,'=1+1,'@SUM(A1)\r\n");
   });
   it("JSONL formats have no header", () => {

@@ -212,14 +212,15 @@ function writeInChild(
     const proc = fork(child.entry, [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     let outcome: { ok: WrittenExport } | { err: Error } | null = null;
     let usage: ChildUsage | null = null;
-    // Progress callbacks run one after another, never after the outcome.
+    // Progress callbacks run one after another, for the progress the child sent before its outcome,
+    // and the promise settles after them. (Checked as the message arrives: the outcome can arrive
+    // in the same tick as the last progress, before a callback chained here runs.)
     let progressChain = Promise.resolve();
     proc.on("message", (m: ChildMessage) => {
       if (m.type === "progress") {
+        if (outcome) return;
         progressChain = progressChain
-          .then(async () => {
-            if (!outcome) await onProgress?.(m.progress);
-          })
+          .then(() => onProgress?.(m.progress))
           .catch((err: unknown) => {
             outcome ??= { err: err as Error };
             proc.kill();

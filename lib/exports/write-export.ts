@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import type pg from "pg";
-import { encodeRecord, fileHeader, type SkipReason } from "@/lib/exports/formats";
+import { encodeRecord, fileHeader, readsDetails, type SkipReason } from "@/lib/exports/formats";
 import { readRecords } from "@/lib/exports/read-records";
 import type { ExportFilter, ExportFormat } from "@/lib/exports/schemas";
 
@@ -106,7 +106,13 @@ export async function writeExportFile(
     await append(fileHeader(job.format));
     const batches = readRecords(
       client,
-      { projectId: job.projectId, filter: job.filter, includePii: job.includePii, batchSize: job.batchSize },
+      {
+        projectId: job.projectId,
+        filter: job.filter,
+        includePii: job.includePii,
+        details: readsDetails(job.format),
+        batchSize: job.batchSize,
+      },
       async (n) => {
         total = n;
         await db.query(`UPDATE "Export" SET "totalRows" = $2 WHERE id = $1::uuid AND status = 'RUNNING'`, [

@@ -276,9 +276,9 @@ async function child(exportId: string) {
   console.log(JSON.stringify(out));
 }
 
-/** COPY of the export's own SELECT through psql into a byte counter: the floor. */
+/** COPY of the JSONL exports' own SELECT (no details: those are CSV's) through psql into a byte counter: the floor. */
 function copyFloor(projectId: string): Promise<{ seconds: number; bytes: number }> {
-  const q = exportQuery(projectId, exportFilterSchema.parse({}), false);
+  const q = exportQuery(projectId, exportFilterSchema.parse({}), false, false);
   const sql = q.text.replaceAll("$1::uuid", `'${projectId}'::uuid`);
   if (sql.includes("$")) throw new Error("the floor query still has parameters");
   return new Promise((resolve, reject) => {

@@ -333,6 +333,21 @@ describe("formats, line by line", () => {
   });
 });
 
+describe("the order labels are read in", () => {
+  it("every label carries its item's request id, set by the database whoever writes the label", async () => {
+    const labels = await db().label.findMany({
+      where: { projectId },
+      select: { id: true, requestId: true, triageItem: { select: { requestId: true } } },
+    });
+    expect(labels.length).toBeGreaterThan(0);
+    for (const l of labels) expect(l.requestId).toBe(l.triageItem.requestId);
+    // Written by hand with another value: the item's still stands.
+    await db().$executeRaw`UPDATE "Label" SET "requestId" = 'someone-else' WHERE id = ${labels[0]!.id}::uuid`;
+    const again = await db().label.findUniqueOrThrow({ where: { id: labels[0]!.id }, select: { requestId: true } });
+    expect(again.requestId).toBe(labels[0]!.triageItem.requestId);
+  });
+});
+
 describe("filters", () => {
   it("narrows by verdict, severity, category, model version and flag", async () => {
     const byVerdict = jsonLines((await exportOf({ format: "CLASSIFIER", filter: { verdicts: ["HARMFUL"] } })).text);
