@@ -74,6 +74,8 @@ type ExistingItem = {
 type Config = Awaited<ReturnType<typeof projectRules>>;
 type SignalState = {
   requestId: string;
+  /** Which of the merged batches brought signals of this interaction (by position). */
+  batches: number[] | null;
   verdicts: { decision: string; scores: Record<string, number> | null; categories: string[] }[] | null;
   reports: string[] | null;
   hasInteraction: boolean;
@@ -88,7 +90,7 @@ type SignalState = {
  */
 const stateSql = (requests: string) => `
   WITH r AS (${requests})
-  SELECT r."requestId", s.* FROM r CROSS JOIN LATERAL (SELECT
+  SELECT r."requestId", r.batches, s.* FROM r CROSS JOIN LATERAL (SELECT
     (SELECT json_agg(json_build_object('decision', decision, 'scores', scores, 'categories', categories))
        FROM "Verdict" WHERE "projectId" = $1 AND "requestId" = r."requestId") AS verdicts,
     (SELECT json_agg(category) FROM "UserReport" WHERE "projectId" = $1 AND "requestId" = r."requestId") AS reports,
@@ -102,10 +104,12 @@ const stateSql = (requests: string) => `
 
 /** The interactions that a batch's signals belong to (each signal's own project only). */
 const STATE_BY_SIGNALS_SQL = stateSql(`
-    SELECT "requestId" FROM "Verdict" WHERE "projectId" = $1 AND id = ANY($2::uuid[])
-    UNION SELECT "requestId" FROM "UserReport" WHERE "projectId" = $1 AND id = ANY($3::uuid[])
-    UNION SELECT "requestId" FROM "Interaction" WHERE "projectId" = $1 AND id = ANY($4::uuid[])`);
-const STATE_BY_REQUESTS_SQL = stateSql(`SELECT DISTINCT "requestId" FROM unnest($2::text[]) AS u("requestId")`);
+    SELECT "requestId", array_agg(DISTINCT b) AS batches FROM (
+      SELECT x."requestId", s.b FROM unnest($2::uuid[], $3::int[]) AS s(id, b) JOIN "Verdict" x ON x.id = s.id AND x."projectId" = $1
+      UNION ALL SELECT x."requestId", s.b FROM unnest($4::uuid[], $5::int[]) AS s(id, b) JOIN "UserReport" x ON x.id = s.id AND x."projectId" = $1
+      UNION ALL SELECT x."requestId", s.b FROM unnest($6::uuid[], $7::int[]) AS s(id, b) JOIN "Interaction" x ON x.id = s.id AND x."projectId" = $1
+    ) signals GROUP BY "requestId"`);
+const STATE_BY_REQUESTS_SQL = stateSql(`SELECT DISTINCT "requestId", NULL::int[] AS batches FROM unnest($2::text[]) AS u("requestId")`);
 
 const ROWS_TYPE = `id uuid, "requestId" text, severity "Severity", priority int, source "TriageSource", categories text[], "reportCount" int,
   "unblockedFlag" boolean, "isSample" boolean, "firstTriageDueAt" timestamp, "resolutionDueAt" timestamp, "atRiskAt" timestamp`;
@@ -145,22 +149,73 @@ type ItemRow = {
   atRiskAt: string | null;
 };
 
+type Waiting = { batch: AcceptedBatch; resolve: (r: { items: number }) => void; reject: (err: unknown) => void };
+/** Per project: batches waiting for a pass, and the passes running. */
+const lanes = new Map<string, { waiting: Waiting[]; running: number }>();
+/** Passes of one project at a time in a process; batches arriving meanwhile are merged into the next. */
+const PASSES_PER_PROJECT = 2;
+const MAX_MERGED = 64;
+
+/**
+ * Triage for a committed batch; resolves once its items are committed. A
+ * batch starts at once when its project has a free pass; under load the
+ * batches that wait are merged, so that one pass (two round trips when the
+ * items are new) serves many jobs instead of each paying its own.
+ */
+export function processAcceptedBatch(batch: AcceptedBatch): Promise<{ items: number }> {
+  if (batch.verdicts.length + batch.reports.length + batch.interactions.length === 0) return Promise.resolve({ items: 0 });
+  return new Promise((resolve, reject) => {
+    let lane = lanes.get(batch.projectId);
+    if (!lane) lanes.set(batch.projectId, (lane = { waiting: [], running: 0 }));
+    lane.waiting.push({ batch, resolve, reject });
+    startPasses(batch.projectId, lane);
+  });
+}
+
+function startPasses(projectId: string, lane: { waiting: Waiting[]; running: number }): void {
+  while (lane.running < PASSES_PER_PROJECT && lane.waiting.length > 0) {
+    const group = lane.waiting.splice(0, MAX_MERGED);
+    lane.running++;
+    runGroup(projectId, group).finally(() => {
+      lane.running--;
+      if (lane.running === 0 && lane.waiting.length === 0) lanes.delete(projectId);
+      else startPasses(projectId, lane);
+    });
+  }
+}
+
+async function runGroup(projectId: string, group: Waiting[]): Promise<void> {
+  try {
+    const counts = await triagePass(projectId, group.map((w) => w.batch));
+    group.forEach((w, i) => w.resolve({ items: counts[i]! }));
+  } catch (err) {
+    if (group.length === 1) return group[0]!.reject(err);
+    // One bad batch must not fail the others it was merged with: each is tried on its own.
+    await Promise.all(group.map((w) => runGroup(projectId, [w])));
+  }
+}
+
 /**
  * Items are written without a lock when they are new: the insert does
  * nothing if another delivery created the item first, and that interaction
  * then goes the locked way. Existing items are recomputed under the
  * interaction's advisory lock, as every update of triage's is, so that two
  * deliveries never decide from a state the other is about to change.
+ * Returns, per batch, how many of its interactions have an item.
  */
-export async function processAcceptedBatch(batch: AcceptedBatch): Promise<{ items: number }> {
-  const { projectId } = batch;
-  if (batch.verdicts.length + batch.reports.length + batch.interactions.length === 0) return { items: 0 };
+async function triagePass(projectId: string, batches: AcceptedBatch[]): Promise<number[]> {
+  const ids = (pick: (b: AcceptedBatch) => string[]) => {
+    const out: [string[], number[]] = [[], []];
+    batches.forEach((b, i) => pick(b).forEach((id) => (out[0].push(id), out[1].push(i))));
+    return out;
+  };
   const { rows: states } = await pgPool().query<SignalState>({
     name: "triage-state-by-signals",
     text: STATE_BY_SIGNALS_SQL,
-    values: [projectId, batch.verdicts, batch.reports, batch.interactions],
+    values: [projectId, ...ids((b) => b.verdicts), ...ids((b) => b.reports), ...ids((b) => b.interactions)],
   });
-  if (states.length === 0) return { items: 0 };
+  const counts = batches.map(() => 0);
+  if (states.length === 0) return counts;
   const config = await projectRules(projectId);
   const createdAt = new Date();
   const fresh: ItemRow[] = [];
@@ -173,20 +228,21 @@ export async function processAcceptedBatch(batch: AcceptedBatch): Promise<{ item
     }
   }
   const changed: TimedItem[] = [];
+  const withItem = new Set<string>();
   if (fresh.length > 0) {
     const inserted = await insertItems(pgPool(), projectId, createdAt, fresh);
     changed.push(...inserted);
-    const done = new Set(inserted.map((r) => r.requestId));
-    for (const row of fresh) if (!done.has(row.requestId)) locked.push(row.requestId);
+    for (const r of inserted) withItem.add(r.requestId);
+    for (const row of fresh) if (!withItem.has(row.requestId)) locked.push(row.requestId);
   }
-  let items = changed.length;
   if (locked.length > 0) {
     const result = await upsertLocked(projectId, locked, config);
-    items += result.items;
+    for (const r of result.withItem) withItem.add(r);
     changed.push(...result.changed);
   }
   scheduleSlaTimersSoon(changed);
-  return { items };
+  for (const state of states) if (withItem.has(state.requestId)) for (const b of state.batches ?? []) counts[b]!++;
+  return counts;
 }
 
 async function insertItems(q: pg.Pool | pg.PoolClient, projectId: string, createdAt: Date, rows: ItemRow[]) {
@@ -199,7 +255,7 @@ async function insertItems(q: pg.Pool | pg.PoolClient, projectId: string, create
 }
 
 /** Recomputes these interactions' items in one transaction that holds their advisory locks. */
-async function upsertLocked(projectId: string, requestIds: string[], config: Config): Promise<{ items: number; changed: TimedItem[] }> {
+async function upsertLocked(projectId: string, requestIds: string[], config: Config): Promise<{ withItem: Set<string>; changed: TimedItem[] }> {
   // Sorted, so that two transactions locking overlapping sets cannot deadlock.
   const keys = [...new Set(requestIds)].sort();
   const client = await pgPool().connect();
@@ -211,7 +267,7 @@ async function upsertLocked(projectId: string, requestIds: string[], config: Con
       values: [projectId, keys],
     });
     const changed: TimedItem[] = [];
-    let items = 0;
+    const withItem = new Set<string>();
     // Only a lock-free insert (above) can change these items meanwhile, so a second pass sees them all.
     let pending = keys;
     for (let pass = 0; pending.length > 0; pass++) {
@@ -222,22 +278,22 @@ async function upsertLocked(projectId: string, requestIds: string[], config: Con
       const updates: ItemRow[] = [];
       for (const state of states) {
         const row = decide(projectId, state, config, createdAt);
-        if (row === "unchanged") items++;
+        if (row === "unchanged") withItem.add(state.requestId);
         else if (row) (state.item ? updates : inserts).push(row);
       }
       const inserted = inserts.length > 0 ? await insertItems(client, projectId, createdAt, inserts) : [];
       const done = new Set(inserted.map((r) => r.requestId));
       pending = inserts.filter((r) => !done.has(r.requestId)).map((r) => r.requestId);
       if (updates.length > 0) {
-        const { rows: updated } = await client.query<TimedItem>({ name: "triage-update-many", text: UPDATE_SQL, values: [projectId, JSON.stringify(updates)] });
+        const { rows: updated } = await client.query<TimedItem & { requestId: string }>({ name: "triage-update-many", text: UPDATE_SQL, values: [projectId, JSON.stringify(updates)] });
         changed.push(...updated);
-        items += updated.length;
+        for (const r of updated) withItem.add(r.requestId);
       }
       changed.push(...inserted);
-      items += inserted.length;
+      for (const r of inserted) withItem.add(r.requestId);
     }
     await client.query("COMMIT");
-    return { items, changed };
+    return { withItem, changed };
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw err;

@@ -74,6 +74,17 @@ describe("grouping signals into triage items", () => {
     expect(await item(i.requestId)).toMatchObject({ source: "BOTH", reportCount: 1, categories: ["S10"] });
   });
 
+  it("counts items per batch when batches arriving together are merged, and a bad batch fails alone", async () => {
+    const events = Array.from({ length: 6 }, () => interaction());
+    await sendEvents(key, { events: [...events, ...events.map((e) => verdict(e.requestId, { scores: { S10: 0.9 } }))] });
+    const batches = await Promise.all(events.map((e) => batchFor([e.requestId])));
+    const bad = { ...batches[5]!, verdicts: ["not-a-uuid"] };
+    const results = await Promise.allSettled([...batches.map((b) => processAcceptedBatch(b)), processAcceptedBatch(bad)]);
+    expect(results.slice(0, 6)).toEqual(batches.map(() => ({ status: "fulfilled", value: { items: 1 } })));
+    expect(results[6]!.status).toBe("rejected");
+    expect(await db().triageItem.count({ where: { projectId, requestId: { in: events.map((e) => e.requestId) } } })).toBe(6);
+  });
+
   it("raises priority with each report, and severity once there are many", async () => {
     const i = interaction();
     await sendEvents(key, { events: [i, report(i.requestId, { category: "incorrect" })] });
