@@ -58,7 +58,8 @@ const timedColumns = (t = "") =>
   ${t}"atRiskNotifiedAt", ${t}"firstTriageBreachedAt", ${t}"resolutionBreachedAt"`;
 const TIMED_COLUMNS = timedColumns();
 
-type ExistingItem = {
+/** What triage computes of an item from its signals. */
+type ItemFields = {
   id: string;
   severity: Sev;
   priority: number;
@@ -67,9 +68,8 @@ type ExistingItem = {
   reportCount: number;
   unblockedFlag: boolean;
   isSample: boolean;
-  createdAt: string;
-  pausedMs: number;
 };
+type ExistingItem = ItemFields & { createdAt: string; pausedMs: number };
 
 type Config = Awaited<ReturnType<typeof projectRules>>;
 type SignalState = {
@@ -134,16 +134,8 @@ const UPDATE_SQL = `
    WHERE t.id = x.id AND t."projectId" = $1
   RETURNING t."requestId", ${timedColumns("t.")}`;
 
-type ItemRow = {
-  id: string;
+type ItemRow = ItemFields & {
   requestId: string;
-  severity: Sev;
-  priority: number;
-  source: string;
-  categories: string[];
-  reportCount: number;
-  unblockedFlag: boolean;
-  isSample: boolean;
   firstTriageDueAt: string | null;
   resolutionDueAt: string | null;
   atRiskAt: string | null;
