@@ -12,6 +12,8 @@ import { disconnectDb } from "@/lib/db";
 import { QUEUE_PREFIX, WORKER_HEARTBEAT_PREFIX, WORKER_HEARTBEAT_TTL_SECONDS, queues } from "@/lib/queues/contracts";
 import { registrations } from "@/workers/registry";
 import { keepSchedules } from "@/workers/schedules";
+import { drainSlaTimers } from "@/lib/triage/sla-timers";
+import { closeQueues } from "@/lib/queues/producers";
 
 const cfg = loadConfigOrExit();
 const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -95,6 +97,9 @@ async function shutdown(signal: string) {
   }, 25_000);
   force.unref();
   await Promise.all(workers.map((w) => w.close()));
+  // Timers that finished jobs scheduled after their commit; then the producers they used.
+  await drainSlaTimers();
+  await closeQueues();
   await redis().del(WORKER_HEARTBEAT_PREFIX + workerId).catch(() => undefined);
   health.close();
   await Promise.all([disconnectRedis(), disconnectDb()]);

@@ -24,7 +24,8 @@ export type Registration = {
 
 export const registrations: Registration[] = [
   { queue: "system", concurrency: 4, handlers: { ping: processPing } },
-  { queue: "ingest", concurrency: 8, handlers: { accepted: processIngestAccepted } },
+  // Jobs wait on Postgres and Redis far more than they use CPU, and triage merges concurrent batches (process-signals.ts).
+  { queue: "ingest", concurrency: 32, handlers: { accepted: processIngestAccepted } },
   // One at a time per process; chain locks keep several processes correct.
   { queue: "audit", concurrency: 1, handlers: { seal: processAuditSeal, checkpoint: processAuditCheckpoint } },
   { queue: "sla", concurrency: 4, handlers: { deadline: processSlaDeadline } },

@@ -2,6 +2,7 @@
 // validated against the contract before they reach Redis.
 import "server-only";
 import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
 import { createRedis } from "@/lib/redis";
 import { QUEUE_PREFIX, payloadSchema, queues, type JobName, type JobPayload, type QueueKey } from "@/lib/queues/contracts";
 
@@ -47,5 +48,12 @@ export async function enqueue<Q extends QueueKey, J extends JobName<Q>>(
 export async function closeQueues(): Promise<void> {
   const qs = globalForQueues.rampartQueues;
   globalForQueues.rampartQueues = undefined;
-  await Promise.all([...(qs?.values() ?? [])].map((q) => q.close()));
+  await Promise.all(
+    [...(qs?.values() ?? [])].map(async (q) => {
+      const connection = q.opts.connection as Redis;
+      await q.close();
+      // BullMQ leaves a connection it was handed open, which would keep the process alive.
+      connection.disconnect();
+    }),
+  );
 }

@@ -18,20 +18,6 @@ export function inSample(projectId: string, requestId: string, rateBps: number):
   return h.readUInt32BE(0) % 10_000 < rateBps;
 }
 
-/**
- * The interactions that may need an item: a flag, a report, an existing item,
- * or a passing verdict (a sampling candidate). Most traffic has none of these,
- * and is skipped with one query instead of a locked transaction each.
- */
-async function itemCandidates(projectId: string, requestIds: string[]): Promise<string[]> {
-  const rows = await db().$queryRaw<{ requestId: string }[]>`
-    SELECT r."requestId" FROM unnest(${requestIds}::text[]) AS r("requestId")
-    WHERE EXISTS (SELECT 1 FROM "Verdict" v WHERE v."projectId" = ${projectId}::uuid AND v."requestId" = r."requestId")
-       OR EXISTS (SELECT 1 FROM "UserReport" u WHERE u."projectId" = ${projectId}::uuid AND u."requestId" = r."requestId")
-       OR EXISTS (SELECT 1 FROM "TriageItem" t WHERE t."projectId" = ${projectId}::uuid AND t."requestId" = r."requestId")`;
-  return rows.map((r) => r.requestId);
-}
-
 const RULES_CACHE_MS = 5_000;
 const rulesCache = new Map<string, { at: number; value: Promise<Awaited<ReturnType<typeof loadProjectRules>>> }>();
 
@@ -66,48 +52,14 @@ async function loadProjectRules(projectId: string): Promise<{ rules: SeverityRul
   return { rules, policies, sampleRateBps: project.sampleRateBps };
 }
 
-export async function processAcceptedBatch(batch: AcceptedBatch): Promise<{ items: number }> {
-  const { projectId } = batch;
-  const prisma = db();
-  const [verdicts, reports, interactions] = await Promise.all([
-    batch.verdicts.length ? prisma.verdict.findMany({ where: { id: { in: batch.verdicts } }, select: { requestId: true } }) : [],
-    batch.reports.length ? prisma.userReport.findMany({ where: { id: { in: batch.reports } }, select: { requestId: true } }) : [],
-    batch.interactions.length ? prisma.interaction.findMany({ where: { id: { in: batch.interactions } }, select: { requestId: true } }) : [],
-  ]);
-  const requestIds = [...new Set([...verdicts, ...reports, ...interactions].map((r) => r.requestId))];
-  if (requestIds.length === 0) return { items: 0 };
-  const candidates = await itemCandidates(projectId, requestIds);
-  if (candidates.length === 0) return { items: 0 };
-  const config = await projectRules(projectId);
-  const changed: TimedItem[] = [];
-  let items = 0;
-  for (const requestId of candidates) {
-    const result = await upsertItem(projectId, requestId, config);
-    if (result) items++;
-    if (result && result !== "unchanged") changed.push(result);
-  }
-  scheduleSlaTimersSoon(changed);
-  return { items };
-}
+/** The columns SLA timers are computed from (sla-timers.ts), as read back by a write. */
+const timedColumns = (t = "") =>
+  `${t}id::text, ${t}status::text, ${t}"pausedAt", ${t}"atRiskAt", ${t}"firstTriageDueAt", ${t}"resolutionDueAt", ${t}"firstTriagedAt", ${t}"resolvedAt",
+  ${t}"atRiskNotifiedAt", ${t}"firstTriageBreachedAt", ${t}"resolutionBreachedAt"`;
+const TIMED_COLUMNS = timedColumns();
 
-// One round trip for everything the item is computed from. Raw SQL on the pg
-// pool: this runs for every signal, and Prisma's per-query cost (~1 ms of CPU)
-// would make triage, not Postgres, the bottleneck.
-const STATE_SQL = `
-  SELECT
-    (SELECT COALESCE(json_agg(json_build_object('decision', decision, 'scores', scores, 'categories', categories)), '[]')
-       FROM "Verdict" WHERE "projectId" = $1 AND "requestId" = $2) AS verdicts,
-    (SELECT COALESCE(json_agg(category), '[]') FROM "UserReport" WHERE "projectId" = $1 AND "requestId" = $2) AS reports,
-    EXISTS (SELECT 1 FROM "Interaction" WHERE "projectId" = $1 AND "requestId" = $2) AS "hasInteraction",
-    (SELECT json_build_object('id', id, 'severity', severity, 'priority', priority, 'source', source, 'categories', categories,
-        'reportCount', "reportCount", 'unblockedFlag', "unblockedFlag", 'isSample', "isSample",
-        'createdAt', "createdAt", 'pausedMs', "pausedMs")
-       FROM "TriageItem" WHERE "projectId" = $1 AND "requestId" = $2) AS item`;
-
-const TIMED_COLUMNS = `id::text, status::text, "pausedAt", "atRiskAt", "firstTriageDueAt", "resolutionDueAt", "firstTriagedAt", "resolvedAt",
-  "atRiskNotifiedAt", "firstTriageBreachedAt", "resolutionBreachedAt"`;
-
-type ExistingItem = {
+/** What triage computes of an item from its signals. */
+type ItemFields = {
   id: string;
   severity: Sev;
   priority: number;
@@ -116,30 +68,224 @@ type ExistingItem = {
   reportCount: number;
   unblockedFlag: boolean;
   isSample: boolean;
-  createdAt: string;
-  pausedMs: number;
+};
+type ExistingItem = ItemFields & { createdAt: string; pausedMs: number };
+
+type Config = Awaited<ReturnType<typeof projectRules>>;
+type SignalState = {
+  requestId: string;
+  /** Which of the merged batches brought signals of this interaction (by position). */
+  batches: number[] | null;
+  verdicts: { decision: string; scores: Record<string, number> | null; categories: string[] }[] | null;
+  reports: string[] | null;
+  hasInteraction: boolean;
+  item: ExistingItem | null;
 };
 
-/** The created or changed item (for its SLA timers), "unchanged", or null when no item is due. */
-async function upsertItem(
-  projectId: string,
-  requestId: string,
-  config: Awaited<ReturnType<typeof projectRules>>,
-): Promise<TimedItem | "unchanged" | null> {
+/**
+ * The item is computed in JS (severity rules) from everything stored for its
+ * interaction; these read that for many interactions in one round trip.
+ * Raw SQL on the pg pool: this runs for every batch, and Prisma's per-query
+ * cost (~1 ms of CPU) would make triage, not Postgres, the bottleneck.
+ */
+const stateSql = (requests: string) => `
+  WITH r AS (${requests})
+  SELECT r."requestId", r.batches, s.* FROM r CROSS JOIN LATERAL (SELECT
+    (SELECT json_agg(json_build_object('decision', decision, 'scores', scores, 'categories', categories))
+       FROM "Verdict" WHERE "projectId" = $1 AND "requestId" = r."requestId") AS verdicts,
+    (SELECT json_agg(category) FROM "UserReport" WHERE "projectId" = $1 AND "requestId" = r."requestId") AS reports,
+    EXISTS (SELECT 1 FROM "Interaction" WHERE "projectId" = $1 AND "requestId" = r."requestId") AS "hasInteraction",
+    (SELECT json_build_object('id', id, 'severity', severity, 'priority', priority, 'source', source, 'categories', categories,
+        'reportCount', "reportCount", 'unblockedFlag', "unblockedFlag", 'isSample', "isSample",
+        'createdAt', "createdAt", 'pausedMs', "pausedMs")
+       FROM "TriageItem" WHERE "projectId" = $1 AND "requestId" = r."requestId") AS item) s
+  -- Most traffic has no flag, report or item (an interaction alone, a passing verdict with no interaction yet).
+  WHERE s.verdicts IS NOT NULL OR s.reports IS NOT NULL OR s.item IS NOT NULL`;
+
+/** The interactions that a batch's signals belong to (each signal's own project only). */
+const STATE_BY_SIGNALS_SQL = stateSql(`
+    SELECT "requestId", array_agg(DISTINCT b) AS batches FROM (
+      SELECT x."requestId", s.b FROM unnest($2::uuid[], $3::int[]) AS s(id, b) JOIN "Verdict" x ON x.id = s.id AND x."projectId" = $1
+      UNION ALL SELECT x."requestId", s.b FROM unnest($4::uuid[], $5::int[]) AS s(id, b) JOIN "UserReport" x ON x.id = s.id AND x."projectId" = $1
+      UNION ALL SELECT x."requestId", s.b FROM unnest($6::uuid[], $7::int[]) AS s(id, b) JOIN "Interaction" x ON x.id = s.id AND x."projectId" = $1
+    ) signals GROUP BY "requestId"`);
+const STATE_BY_REQUESTS_SQL = stateSql(`SELECT DISTINCT "requestId", NULL::int[] AS batches FROM unnest($2::text[]) AS u("requestId")`);
+
+const ROWS_TYPE = `id uuid, "requestId" text, severity "Severity", priority int, source "TriageSource", categories text[], "reportCount" int,
+  "unblockedFlag" boolean, "isSample" boolean, "firstTriageDueAt" timestamp, "resolutionDueAt" timestamp, "atRiskAt" timestamp`;
+
+/** Inserts items that did not exist when their state was read; one that exists by now is left out of the result. */
+const INSERT_SQL = `
+  INSERT INTO "TriageItem" (id, "projectId", "requestId", status, severity, priority, source, categories, "reportCount",
+         "unblockedFlag", "isSample", "createdAt", "updatedAt", "firstTriageDueAt", "resolutionDueAt", "atRiskAt")
+  SELECT x.id, $1, x."requestId", 'NEW', x.severity, x.priority, x.source, x.categories, x."reportCount",
+         x."unblockedFlag", x."isSample", $2, $2, x."firstTriageDueAt", x."resolutionDueAt", x."atRiskAt"
+    FROM jsonb_to_recordset($3::jsonb) AS x(${ROWS_TYPE})
+  ON CONFLICT ("projectId", "requestId") DO NOTHING
+  RETURNING "requestId", ${TIMED_COLUMNS}`;
+
+/** Only under the interactions' advisory locks; deadlines move only when severity was raised. */
+const UPDATE_SQL = `
+  UPDATE "TriageItem" t SET severity = x.severity, priority = x.priority, source = x.source, categories = x.categories,
+         "reportCount" = x."reportCount", "unblockedFlag" = x."unblockedFlag", "isSample" = x."isSample", version = t.version + 1, "updatedAt" = now(),
+         "firstTriageDueAt" = COALESCE(x."firstTriageDueAt", t."firstTriageDueAt"), "resolutionDueAt" = COALESCE(x."resolutionDueAt", t."resolutionDueAt"),
+         "atRiskAt" = COALESCE(x."atRiskAt", t."atRiskAt")
+    FROM jsonb_to_recordset($2::jsonb) AS x(${ROWS_TYPE})
+   WHERE t.id = x.id AND t."projectId" = $1
+  RETURNING t."requestId", ${timedColumns("t.")}`;
+
+type ItemRow = ItemFields & {
+  requestId: string;
+  firstTriageDueAt: string | null;
+  resolutionDueAt: string | null;
+  atRiskAt: string | null;
+};
+
+type Waiting = { batch: AcceptedBatch; resolve: (r: { items: number }) => void; reject: (err: unknown) => void };
+/** Per project: batches waiting for a pass, and the passes running. */
+const lanes = new Map<string, { waiting: Waiting[]; running: number }>();
+/** Passes of one project at a time in a process; batches arriving meanwhile are merged into the next. */
+const PASSES_PER_PROJECT = 2;
+const MAX_MERGED = 64;
+
+/**
+ * Triage for a committed batch; resolves once its items are committed. A
+ * batch starts at once when its project has a free pass; under load the
+ * batches that wait are merged, so that one pass (two round trips when the
+ * items are new) serves many jobs instead of each paying its own.
+ */
+export function processAcceptedBatch(batch: AcceptedBatch): Promise<{ items: number }> {
+  if (batch.verdicts.length + batch.reports.length + batch.interactions.length === 0) return Promise.resolve({ items: 0 });
+  return new Promise((resolve, reject) => {
+    let lane = lanes.get(batch.projectId);
+    if (!lane) lanes.set(batch.projectId, (lane = { waiting: [], running: 0 }));
+    lane.waiting.push({ batch, resolve, reject });
+    startPasses(batch.projectId, lane);
+  });
+}
+
+function startPasses(projectId: string, lane: { waiting: Waiting[]; running: number }): void {
+  while (lane.running < PASSES_PER_PROJECT && lane.waiting.length > 0) {
+    const group = lane.waiting.splice(0, MAX_MERGED);
+    lane.running++;
+    runGroup(projectId, group).finally(() => {
+      lane.running--;
+      if (lane.running === 0 && lane.waiting.length === 0) lanes.delete(projectId);
+      else startPasses(projectId, lane);
+    });
+  }
+}
+
+async function runGroup(projectId: string, group: Waiting[]): Promise<void> {
+  try {
+    const counts = await triagePass(projectId, group.map((w) => w.batch));
+    group.forEach((w, i) => w.resolve({ items: counts[i]! }));
+  } catch (err) {
+    if (group.length === 1) return group[0]!.reject(err);
+    // One bad batch must not fail the others it was merged with: each is tried on its own.
+    await Promise.all(group.map((w) => runGroup(projectId, [w])));
+  }
+}
+
+/**
+ * Items are written without a lock when they are new: the insert does
+ * nothing if another delivery created the item first, and that interaction
+ * then goes the locked way. Existing items are recomputed under the
+ * interaction's advisory lock, as every update of triage's is, so that two
+ * deliveries never decide from a state the other is about to change.
+ * Returns, per batch, how many of its interactions have an item.
+ */
+async function triagePass(projectId: string, batches: AcceptedBatch[]): Promise<number[]> {
+  const ids = (pick: (b: AcceptedBatch) => string[]) => {
+    const out: [string[], number[]] = [[], []];
+    batches.forEach((b, i) => pick(b).forEach((id) => (out[0].push(id), out[1].push(i))));
+    return out;
+  };
+  const { rows: states } = await pgPool().query<SignalState>({
+    name: "triage-state-by-signals",
+    text: STATE_BY_SIGNALS_SQL,
+    values: [projectId, ...ids((b) => b.verdicts), ...ids((b) => b.reports), ...ids((b) => b.interactions)],
+  });
+  const counts = batches.map(() => 0);
+  if (states.length === 0) return counts;
+  const config = await projectRules(projectId);
+  const createdAt = new Date();
+  const fresh: ItemRow[] = [];
+  const locked: string[] = [];
+  for (const state of states) {
+    if (state.item) locked.push(state.requestId);
+    else {
+      const row = decide(projectId, state, config, createdAt);
+      if (row && row !== "unchanged") fresh.push(row);
+    }
+  }
+  const changed: TimedItem[] = [];
+  const withItem = new Set<string>();
+  if (fresh.length > 0) {
+    const inserted = await insertItems(pgPool(), projectId, createdAt, fresh);
+    changed.push(...inserted);
+    for (const r of inserted) withItem.add(r.requestId);
+    for (const row of fresh) if (!withItem.has(row.requestId)) locked.push(row.requestId);
+  }
+  if (locked.length > 0) {
+    const result = await upsertLocked(projectId, locked, config);
+    for (const r of result.withItem) withItem.add(r);
+    changed.push(...result.changed);
+  }
+  scheduleSlaTimersSoon(changed);
+  for (const state of states) if (withItem.has(state.requestId)) for (const b of state.batches ?? []) counts[b]!++;
+  return counts;
+}
+
+async function insertItems(q: pg.Pool | pg.PoolClient, projectId: string, createdAt: Date, rows: ItemRow[]) {
+  const { rows: inserted } = await q.query<TimedItem & { requestId: string }>({
+    name: "triage-insert-many",
+    text: INSERT_SQL,
+    values: [projectId, iso(createdAt), JSON.stringify(rows)],
+  });
+  return inserted;
+}
+
+/** Recomputes these interactions' items in one transaction that holds their advisory locks. */
+async function upsertLocked(projectId: string, requestIds: string[], config: Config): Promise<{ withItem: Set<string>; changed: TimedItem[] }> {
+  // Sorted, so that two transactions locking overlapping sets cannot deadlock.
+  const keys = [...new Set(requestIds)].sort();
   const client = await pgPool().connect();
   try {
     await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`triage:${projectId}:${requestId}`]);
-    const { rows } = await client.query<{
-      verdicts: { decision: string; scores: Record<string, number> | null; categories: string[] }[];
-      reports: string[];
-      hasInteraction: boolean;
-      item: ExistingItem | null;
-    }>({ name: "triage-state", text: STATE_SQL, values: [projectId, requestId] });
-    const { verdicts, reports, hasInteraction, item: existing } = rows[0]!;
-    const result = await applySignals(client, projectId, requestId, config, verdicts, reports, hasInteraction, existing);
+    await client.query({
+      name: "triage-lock",
+      text: `SELECT count(pg_advisory_xact_lock(hashtextextended('triage:' || $1 || ':' || k, 0))) FROM unnest($2::text[]) WITH ORDINALITY AS u(k, n)`,
+      values: [projectId, keys],
+    });
+    const changed: TimedItem[] = [];
+    const withItem = new Set<string>();
+    // Only a lock-free insert (above) can change these items meanwhile, so a second pass sees them all.
+    let pending = keys;
+    for (let pass = 0; pending.length > 0; pass++) {
+      if (pass === 3) throw new Error(`triage items of ${pending.length} interactions kept changing under their locks`);
+      const { rows: states } = await client.query<SignalState>({ name: "triage-state-by-requests", text: STATE_BY_REQUESTS_SQL, values: [projectId, pending] });
+      const createdAt = new Date();
+      const inserts: ItemRow[] = [];
+      const updates: ItemRow[] = [];
+      for (const state of states) {
+        const row = decide(projectId, state, config, createdAt);
+        if (row === "unchanged") withItem.add(state.requestId);
+        else if (row) (state.item ? updates : inserts).push(row);
+      }
+      const inserted = inserts.length > 0 ? await insertItems(client, projectId, createdAt, inserts) : [];
+      const done = new Set(inserted.map((r) => r.requestId));
+      pending = inserts.filter((r) => !done.has(r.requestId)).map((r) => r.requestId);
+      if (updates.length > 0) {
+        const { rows: updated } = await client.query<TimedItem & { requestId: string }>({ name: "triage-update-many", text: UPDATE_SQL, values: [projectId, JSON.stringify(updates)] });
+        changed.push(...updated);
+        for (const r of updated) withItem.add(r.requestId);
+      }
+      changed.push(...inserted);
+      for (const r of inserted) withItem.add(r.requestId);
+    }
     await client.query("COMMIT");
-    return result;
+    return { withItem, changed };
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw err;
@@ -148,16 +294,11 @@ async function upsertItem(
   }
 }
 
-async function applySignals(
-  client: pg.PoolClient,
-  projectId: string,
-  requestId: string,
-  config: Awaited<ReturnType<typeof projectRules>>,
-  verdicts: { decision: string; scores: Record<string, number> | null; categories: string[] }[],
-  reports: string[],
-  hasInteraction: boolean,
-  existing: ExistingItem | null,
-): Promise<TimedItem | "unchanged" | null> {
+/** The item's row to insert or update, "unchanged", or null when no item is due. */
+function decide(projectId: string, state: SignalState, config: Config, now: Date): ItemRow | "unchanged" | null {
+  const { requestId, hasInteraction, item: existing } = state;
+  const verdicts = state.verdicts ?? [];
+  const reports = state.reports ?? [];
   const flaggedVerdicts = verdicts.filter((v) => v.decision !== "PASS");
   const categories: Record<string, number> = {};
   for (const v of flaggedVerdicts) {
@@ -191,34 +332,15 @@ async function applySignals(
   };
 
   if (!existing) {
-    const createdAt = new Date();
-    const d = slaDeadlines(createdAt, config.policies[severity]);
-    const { rows } = await client.query<TimedItem>({
-      name: "triage-insert",
-      text: `INSERT INTO "TriageItem" (id, "projectId", "requestId", status, severity, priority, source, categories, "reportCount",
-               "unblockedFlag", "isSample", "createdAt", "updatedAt", "firstTriageDueAt", "resolutionDueAt", "atRiskAt")
-             VALUES ($1, $2, $3, 'NEW', $4::"Severity", $5, $6::"TriageSource", $7, $8, $9, $10, $11, $11, $12, $13, $14)
-             RETURNING ${TIMED_COLUMNS}`,
-      values: [randomUUID(), projectId, requestId, fields.severity, fields.priority, fields.source, fields.categories, fields.reportCount,
-        fields.unblockedFlag, fields.isSample, iso(createdAt), iso(d.firstTriageDueAt), iso(d.resolutionDueAt), iso(d.atRiskAt)],
-    });
-    return rows[0]!;
+    const d = slaDeadlines(now, config.policies[severity]);
+    return { id: randomUUID(), requestId, ...fields, firstTriageDueAt: iso(d.firstTriageDueAt), resolutionDueAt: iso(d.resolutionDueAt), atRiskAt: iso(d.atRiskAt) };
   }
   // A reviewer's decision stands: signals can raise severity, never lower it.
   const raised = severityRank(severity) < severityRank(existing.severity);
   const next = { ...fields, severity: raised ? severity : existing.severity, priority: Math.max(fields.priority, existing.priority) };
   if (!raised && sameItem(existing, next)) return "unchanged";
   const d = raised ? slaDeadlines(new Date(`${existing.createdAt}Z`), config.policies[severity], Number(existing.pausedMs) / 60_000) : null;
-  const { rows } = await client.query<TimedItem>({
-    name: "triage-update",
-    text: `UPDATE "TriageItem" SET severity = $2::"Severity", priority = $3, source = $4::"TriageSource", categories = $5, "reportCount" = $6,
-             "unblockedFlag" = $7, "isSample" = $8, version = version + 1, "updatedAt" = now(),
-             "firstTriageDueAt" = COALESCE($9, "firstTriageDueAt"), "resolutionDueAt" = COALESCE($10, "resolutionDueAt"), "atRiskAt" = COALESCE($11, "atRiskAt")
-           WHERE id = $1 RETURNING ${TIMED_COLUMNS}`,
-    values: [existing.id, next.severity, next.priority, next.source, next.categories, next.reportCount, next.unblockedFlag, next.isSample,
-      iso(d?.firstTriageDueAt), iso(d?.resolutionDueAt), iso(d?.atRiskAt)],
-  });
-  return rows[0]!;
+  return { id: existing.id, requestId, ...next, firstTriageDueAt: iso(d?.firstTriageDueAt), resolutionDueAt: iso(d?.resolutionDueAt), atRiskAt: iso(d?.atRiskAt) };
 }
 
 const severityRank = (s: Sev) => Number(s.slice(3));

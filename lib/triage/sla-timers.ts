@@ -54,8 +54,25 @@ export async function scheduleSlaTimers(
   return jobs.length;
 }
 
-/** After a commit: best effort, since the reconciler catches up on failure. */
+const inFlight = new Set<Promise<void>>();
+
+/**
+ * After a commit: best effort, since the reconciler catches up on failure.
+ * The caller does not wait; a process that stops drains these first
+ * (drainSlaTimers), so that none is cut off or reopens a closed producer.
+ */
 export function scheduleSlaTimersSoon(items: TimedItem[]): void {
   if (items.length === 0) return;
-  scheduleSlaTimers(items).catch((err: Error) => console.warn(`[sla] timers deferred to the reconciler: ${err.message}`));
+  const scheduling: Promise<void> = scheduleSlaTimers(items)
+    .then(
+      () => undefined,
+      (err: Error) => console.warn(`[sla] timers deferred to the reconciler: ${err.message}`),
+    )
+    .finally(() => inFlight.delete(scheduling));
+  inFlight.add(scheduling);
+}
+
+/** Resolves once every timer scheduled with scheduleSlaTimersSoon so far is in Redis (or given up on). */
+export async function drainSlaTimers(): Promise<void> {
+  while (inFlight.size > 0) await Promise.all([...inFlight]);
 }

@@ -14,6 +14,7 @@ import { createRedis, disconnectRedis } from "@/lib/redis";
 import { closeQueues } from "@/lib/queues/producers";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { processAcceptedBatch } from "@/lib/triage/process-signals";
+import { drainSlaTimers } from "@/lib/triage/sla-timers";
 import { newSealedKey } from "@/lib/crypto/secretbox";
 import { generateApiKey } from "@/lib/api-keys/key-format";
 import { defaultEnvironments, defaultSlaPolicies } from "@/lib/projects/defaults";
@@ -68,9 +69,10 @@ async function benchProject() {
 
 /** Adds `payloads` as jobs and processes them with `fn`; returns jobs/s from first add to last completion. */
 async function timeQueue(name: string, payloads: object[], fn: (data: never) => Promise<unknown>, concurrency: number) {
-  const connection = createRedis();
+  // BullMQ leaves connections it was handed open: each is closed below, or the process would not exit.
+  const [connection, eventsConnection, workerConnection] = [createRedis(), createRedis(), createRedis()];
   const queue = new Queue(name, { connection, prefix: PREFIX });
-  const events = new QueueEvents(name, { connection: createRedis(), prefix: PREFIX });
+  const events = new QueueEvents(name, { connection: eventsConnection, prefix: PREFIX });
   await queue.obliterate({ force: true }).catch(() => undefined);
   let done = 0;
   const finished = new Promise<void>((resolve) => {
@@ -80,7 +82,7 @@ async function timeQueue(name: string, payloads: object[], fn: (data: never) => 
   });
   await events.waitUntilReady();
   const started = performance.now();
-  const worker = new Worker(name, (job) => fn(job.data as never), { connection: createRedis(), prefix: PREFIX, concurrency });
+  const worker = new Worker(name, (job) => fn(job.data as never), { connection: workerConnection, prefix: PREFIX, concurrency });
   for (let i = 0; i < payloads.length; i += 500) await queue.addBulk(payloads.slice(i, i + 500).map((data) => ({ name: "job", data })));
   await finished;
   const secs = (performance.now() - started) / 1000;
@@ -88,7 +90,7 @@ async function timeQueue(name: string, payloads: object[], fn: (data: never) => 
   await events.close();
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
-  connection.disconnect();
+  for (const c of [connection, eventsConnection, workerConnection]) c.disconnect();
   return { jobs: payloads.length, seconds: Number(secs.toFixed(2)), perSecond: Math.round(payloads.length / secs) };
 }
 
@@ -163,11 +165,9 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
+    // Triage schedules SLA timers after commit without waiting: let them land before the producers close.
+    await drainSlaTimers();
     await closeQueues();
     await disconnectRedis();
     await disconnectDb();
-    // Triage schedules SLA timers after commit without waiting (scheduleSlaTimersSoon),
-    // so a producer can reopen a Redis connection after the close above; a benchmark
-    // must stop by itself. Unref'd: it only fires if something still holds the process.
-    setTimeout(() => process.exit(), 2_000).unref();
   });

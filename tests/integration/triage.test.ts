@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, disconnectDb } from "@/lib/db";
+import { db, disconnectDb, pgPool } from "@/lib/db";
 import { disconnectRedis } from "@/lib/redis";
 import { closeQueues } from "@/lib/queues/producers";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
@@ -50,6 +50,39 @@ describe("grouping signals into triage items", () => {
     ]);
     expect(await db().triageItem.count({ where: { projectId, requestId: i.requestId } })).toBe(1);
     expect(await item(i.requestId)).toMatchObject({ source: "BOTH", reportCount: 2, categories: ["S10"], status: "NEW", unblockedFlag: true });
+  });
+
+  it("recomputes an item that another delivery created from an older state while this one was deciding", async () => {
+    const i = interaction();
+    await sendEvents(key, { events: [i, verdict(i.requestId, { scores: { S10: 0.9 } }), report(i.requestId)] });
+    // Another delivery's insert, decided before the report was stored, and not yet committed.
+    const other = await pgPool().connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(
+        `INSERT INTO "TriageItem" (id, "projectId", "requestId", severity, priority, source, categories, "updatedAt")
+         VALUES (gen_random_uuid(), $1, $2, 'SEV3', 2500, 'CLASSIFIER', '{S10}', now())`,
+        [projectId, i.requestId],
+      );
+      const processing = processAcceptedBatch(await batchFor([i.requestId]));
+      await new Promise((r) => setTimeout(r, 300));
+      await other.query("COMMIT");
+      await processing;
+    } finally {
+      other.release();
+    }
+    expect(await item(i.requestId)).toMatchObject({ source: "BOTH", reportCount: 1, categories: ["S10"] });
+  });
+
+  it("counts items per batch when batches arriving together are merged, and a bad batch fails alone", async () => {
+    const events = Array.from({ length: 6 }, () => interaction());
+    await sendEvents(key, { events: [...events, ...events.map((e) => verdict(e.requestId, { scores: { S10: 0.9 } }))] });
+    const batches = await Promise.all(events.map((e) => batchFor([e.requestId])));
+    const bad = { ...batches[5]!, verdicts: ["not-a-uuid"] };
+    const results = await Promise.allSettled([...batches.map((b) => processAcceptedBatch(b)), processAcceptedBatch(bad)]);
+    expect(results.slice(0, 6)).toEqual(batches.map(() => ({ status: "fulfilled", value: { items: 1 } })));
+    expect(results[6]!.status).toBe("rejected");
+    expect(await db().triageItem.count({ where: { projectId, requestId: { in: events.map((e) => e.requestId) } } })).toBe(6);
   });
 
   it("raises priority with each report, and severity once there are many", async () => {

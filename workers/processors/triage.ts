@@ -8,12 +8,11 @@ import { markBusinessDirty, markIngestDirty } from "@/lib/metrics/rollup";
 
 export async function processIngestAccepted(job: Job): Promise<{ items: number }> {
   const batch = queues.ingest.jobs.accepted.parse(job.data);
-  // First, so that a harmful spike reaches the rules before triage work on the same batch.
-  await countForRollback(batch);
-  const result = await processAcceptedBatch(batch);
+  // Side by side: a harmful spike reaches the rules without waiting for triage, and the
+  // items become claimable without waiting for the counters (which never throw).
+  const [, result] = await Promise.all([countForRollback(batch), processAcceptedBatch(batch)]);
   // Before the outbox row is done with: a crash here redelivers the batch, and marking is idempotent.
-  await markIngestDirty(batch);
-  await markBusinessDirty(batch.projectId, batch.outcomes);
+  await Promise.all([markIngestDirty(batch), markBusinessDirty(batch.projectId, batch.outcomes)]);
   const row = outboxRowId(job.id);
   if (row !== null) await markOutboxProcessed(row);
   return result;
