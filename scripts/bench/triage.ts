@@ -1,6 +1,8 @@
 // npm run bench:triage — prints JSON:
 //  1. items/s through the triage processor (one job per flagged interaction,
-//     processed by a BullMQ worker in this process) against raw BullMQ
+//     processed by a BullMQ worker in this process at the deployed worker's
+//     ingest concurrency; a running app's ingest queue is paused meanwhile, so
+//     its worker does not race the timed run on the setup data) against raw BullMQ
 //     add + no-op process of the same number of jobs, in the same run (ratio);
 //  2. with a running app and worker (npm start): the p50/p99 delay from ingest
 //     acknowledgement to the triage item being claimable, under ~1,000 events/s.
@@ -11,7 +13,8 @@ import http from "node:http";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import { db, disconnectDb } from "@/lib/db";
 import { createRedis, disconnectRedis } from "@/lib/redis";
-import { closeQueues } from "@/lib/queues/producers";
+import { closeQueues, producerQueue } from "@/lib/queues/producers";
+import { registrations } from "@/workers/registry";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { processAcceptedBatch } from "@/lib/triage/process-signals";
 import { drainSlaTimers } from "@/lib/triage/sla-timers";
@@ -94,7 +97,23 @@ async function timeQueue(name: string, payloads: object[], fn: (data: never) => 
   return { jobs: payloads.length, seconds: Number(secs.toFixed(2)), perSecond: Math.round(payloads.length / secs) };
 }
 
+/** The running worker's concurrency for ingest batches: the processor is timed as it is deployed. */
+const INGEST_CONCURRENCY = registrations.find((r) => r.queue === "ingest")!.concurrency;
+
 async function processorThroughput() {
+  // A running app's worker would triage the setup batches below at the same
+  // time as the timed run (which then mostly recomputes items the worker made,
+  // sharing the CPU with it): its ingest queue is paused meanwhile.
+  const ingestQueue = producerQueue("ingest");
+  await ingestQueue.pause();
+  try {
+    return { ...(await timedProcessor()), concurrency: INGEST_CONCURRENCY, appIngestQueuePaused: true };
+  } finally {
+    await ingestQueue.resume();
+  }
+}
+
+async function timedProcessor() {
   const { projectId, actor } = await benchProject();
   const requestIds = Array.from({ length: jobs }, () => randomUUID());
   for (let i = 0; i < requestIds.length; i += 250) {
@@ -103,9 +122,9 @@ async function processorThroughput() {
   }
   const verdicts = await db().verdict.findMany({ where: { projectId }, select: { id: true } });
   const payloads = verdicts.map((v) => ({ projectId, interactions: [], verdicts: [v.id], reports: [] }));
-  const triage = await timeQueue("bench-triage", payloads, (data: Parameters<typeof processAcceptedBatch>[0]) => processAcceptedBatch(data), 8);
+  const triage = await timeQueue("bench-triage", payloads, (data: Parameters<typeof processAcceptedBatch>[0]) => processAcceptedBatch(data), INGEST_CONCURRENCY);
   const items = await db().triageItem.count({ where: { projectId } });
-  const raw = await timeQueue("bench-raw", payloads, async () => undefined, 8);
+  const raw = await timeQueue("bench-raw", payloads, async () => undefined, INGEST_CONCURRENCY);
   return { triage: { ...triage, itemsCreated: items }, rawBullmq: raw, ratio: Number((triage.perSecond / raw.perSecond).toFixed(3)) };
 }
 
