@@ -5,6 +5,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { OFREP_PREFIX, routeOfrep, STREAM_PATH, type PlainRequest, type PlainResponse } from "@/lib/flags/delivery/ofrep";
 import { handleStream } from "@/lib/flags/delivery/sse";
+import { onNodeBody } from "@/lib/http/read-node-body";
 
 /** Enough for the handler to see that a body is over its 64 KiB limit. */
 const MAX_BODY = 64 * 1024 + 1;
@@ -26,26 +27,6 @@ function plainRequest(req: IncomingMessage, url: string, body: Buffer): PlainReq
     body,
   };
 }
-
-/**
- * Reads the body (up to `limit` bytes; the rest is drained, not kept) with
- * plain callbacks: no promise per request on the evaluation path, where
- * Next's async hooks make each one cost.
- */
-function onBody(req: IncomingMessage, limit: number, done: (body: Buffer) => void): void {
-  let first: Buffer | null = null;
-  let more: Buffer[] | null = null;
-  let size = 0;
-  req.on("data", (c: Buffer) => {
-    if (size >= limit) return;
-    size += c.length;
-    if (first === null) first = c;
-    else (more ??= [first]).push(c);
-  });
-  req.on("end", () => done((more ? Buffer.concat(more) : (first ?? EMPTY)).subarray(0, limit)));
-  req.on("error", () => req.socket.destroy());
-}
-const EMPTY = Buffer.alloc(0);
 
 // The origin is the same request after request: worked out once per distinct Host.
 let lastOrigin: { host: string | undefined; origin: string } | null = null;
@@ -82,7 +63,7 @@ export function handleOfrepNode(req: IncomingMessage, res: ServerResponse): bool
     handleStream(req, res, plainRequest(req, url, Buffer.alloc(0))).catch(() => res.destroy());
     return true;
   }
-  onBody(req, MAX_BODY, (body) => {
+  onNodeBody(req, MAX_BODY, (body) => {
     try {
       const out = routeOfrep(plainRequest(req, url, body), originOf(req))!;
       if (out instanceof Promise) out.then((o) => send(res, o)).catch(() => res.destroy());
@@ -90,6 +71,6 @@ export function handleOfrepNode(req: IncomingMessage, res: ServerResponse): bool
     } catch {
       res.destroy();
     }
-  });
+  }, () => req.socket.destroy());
   return true;
 }
