@@ -137,7 +137,7 @@ o_ins AS (
     'outcomes', COALESCE((SELECT jsonb_agg(id) FROM b_ins), '[]'::jsonb)
   )
   WHERE EXISTS (SELECT 1 FROM inserted)
-  RETURNING id, queue, job, payload
+  RETURNING id, job, payload
 )
 SELECT kind, id::text AS id, NULL::text AS job, NULL::jsonb AS payload FROM inserted
 UNION ALL SELECT 'outbox', id::text, job, payload FROM o_ins`;

@@ -8,14 +8,14 @@
 // it every 2 seconds — delivers it instead.
 import "server-only";
 import { pgPool } from "@/lib/db";
-import { producerQueue } from "@/lib/queues/producers";
 import type { QueueKey } from "@/lib/queues/contracts";
-import { ENQUEUE_TIMEOUT_MS, outboxJobId, withTimeout } from "@/lib/outbox/relay";
+import { addOutboxJobs } from "@/lib/outbox/relay";
 
 export type CommittedOutboxRow = { id: string; queue: QueueKey; job: string; payload: object };
 
 const waiting = new Map<QueueKey, CommittedOutboxRow[]>();
-let flushing: Promise<void> | null = null;
+/** A flush is due or running; rows handed over meanwhile go out with the next one. */
+let scheduled = false;
 let lastErrorLogged = 0;
 
 /** Hands rows committed a moment ago to their queues; never throws, never waits for Redis. */
@@ -25,12 +25,12 @@ export function enqueueCommitted(rows: CommittedOutboxRow[]): void {
     if (list) list.push(row);
     else waiting.set(row.queue, [row]);
   }
-  flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
+  if (!scheduled) schedule();
 }
 
-/** Resolves once every row handed over so far has been enqueued, or left to the relay. */
-export async function settleCommittedEnqueues(): Promise<void> {
-  while (flushing) await flushing;
+function schedule(): void {
+  scheduled = true;
+  setImmediate(() => void flush());
 }
 
 async function flush(): Promise<void> {
@@ -39,17 +39,14 @@ async function flush(): Promise<void> {
   try {
     await Promise.all(batches.map(([queue, rows]) => enqueueRows(queue, rows)));
   } finally {
-    flushing = waiting.size > 0 ? new Promise<void>((resolve) => setImmediate(resolve)).then(flush) : null;
+    scheduled = false;
+    if (waiting.size > 0) schedule();
   }
 }
 
 async function enqueueRows(queue: QueueKey, rows: CommittedOutboxRow[]): Promise<void> {
   try {
-    await withTimeout(
-      producerQueue(queue).addBulk(rows.map((r) => ({ name: r.job, data: r.payload, opts: { jobId: outboxJobId(r.id) } }))),
-      ENQUEUE_TIMEOUT_MS,
-      `enqueue to ${queue}`,
-    );
+    await addOutboxJobs(queue, rows);
     // Only rows the relay has not marked meanwhile, so attempts count each delivery once.
     await pgPool().query({
       name: "rampart-outbox-enqueued",

@@ -1,8 +1,9 @@
 // Relays committed outbox rows to BullMQ. The job id is the row id, so a row
 // relayed twice (crash between enqueue and marking) collapses into one job.
-// The web process kicks a relay right after each commit; the worker runs it
-// on a schedule as well, which catches everything committed while Redis was
-// down or a process died before its kick.
+// Ingest hands its rows to the queue itself right after commit
+// (enqueue-committed.ts); other writers kick a relay after their commit; the
+// worker runs it on a schedule as well, which catches everything committed
+// while Redis was down or a process died before its enqueue or kick.
 import "server-only";
 import { db, pgPool } from "@/lib/db";
 import { producerQueue } from "@/lib/queues/producers";
@@ -10,9 +11,9 @@ import type { QueueKey } from "@/lib/queues/contracts";
 
 const BATCH = 500;
 /** Longest a relay waits on Redis while holding its rows locked. */
-export const ENQUEUE_TIMEOUT_MS = 3_000;
+const ENQUEUE_TIMEOUT_MS = 3_000;
 
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
@@ -27,6 +28,15 @@ export const REDELIVER_AFTER_MS = 60_000;
 export type RelayOptions = { limit?: number; redeliverAfterMs?: number };
 
 export const outboxJobId = (rowId: bigint | string) => `outbox-${rowId}`;
+
+/** Adds outbox rows to their queue, one job per row under the row's job id; gives up after ENQUEUE_TIMEOUT_MS. */
+export function addOutboxJobs(queue: QueueKey, rows: readonly { id: bigint | string; job: string; payload: unknown }[]): Promise<unknown> {
+  return withTimeout(
+    producerQueue(queue).addBulk(rows.map((r) => ({ name: r.job, data: r.payload as object, opts: { jobId: outboxJobId(r.id) } }))),
+    ENQUEUE_TIMEOUT_MS,
+    `enqueue to ${queue}`,
+  );
+}
 
 /**
  * Relays up to `limit` rows that were never enqueued, or were enqueued long
@@ -49,13 +59,7 @@ export async function relayOutbox({ limit = BATCH, redeliverAfterMs = REDELIVER_
       for (const [queue, items] of byQueue) {
         const redelivered = items.filter((r) => r.enqueuedAt !== null);
         if (redelivered.length > 0) await withTimeout(retryFailedJobs(queue as QueueKey, redelivered), ENQUEUE_TIMEOUT_MS, `retry on ${queue}`);
-        await withTimeout(
-          producerQueue(queue as QueueKey).addBulk(
-            items.map((r) => ({ name: r.job, data: r.payload as object, opts: { jobId: outboxJobId(r.id) } })),
-          ),
-          ENQUEUE_TIMEOUT_MS,
-          `enqueue to ${queue}`,
-        );
+        await addOutboxJobs(queue as QueueKey, items);
       }
       const ids = rows.map((r) => r.id);
       await tx.$executeRaw`UPDATE "OutboxEvent" SET "enqueuedAt" = now(), attempts = attempts + 1 WHERE id = ANY(${ids}::bigint[])`;
