@@ -71,14 +71,19 @@ export function deploymentAddressPolicy(cfg: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: b
  * Names that resolve to refused addresses are caught when sending.
  */
 export function refusedWebhookUrl(url: string, policy: AddressPolicy): string | null {
-  let host: string;
-  try {
-    host = new URL(url).hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  } catch {
-    return null; // the URL schema reports malformed URLs
-  }
+  const host = urlHost(url);
+  if (host === null) return null; // the URL schema reports malformed URLs
   if (host === "localhost" || host.endsWith(".localhost")) {
     return policy.allowLoopback || policy.allowPrivate ? null : `${host} is a loopback address`;
   }
   return isIP(host) ? refusedAddress(host, policy) : null;
+}
+
+/** A URL's host as an address or name: lower case, an IPv6 literal without its brackets; null if malformed. */
+export function urlHost(url: string): string | null {
+  try {
+    return new URL(url).hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  } catch {
+    return null;
+  }
 }

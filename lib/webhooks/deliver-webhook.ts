@@ -11,7 +11,7 @@ import { genericBody, pagerDutyBody, slackBody, type NotificationEvent } from "@
 import { WEBHOOK_HEADERS, signPayload } from "@/lib/webhooks/signature";
 import { config } from "@/lib/config";
 import { deploymentAddressPolicy } from "@/lib/webhooks/address-policy";
-import { postWebhook } from "@/lib/webhooks/post-webhook";
+import { RefusedAddressError, postWebhook } from "@/lib/webhooks/post-webhook";
 
 const TIMEOUT_MS = 10_000;
 const RETRYABLE_4XX = new Set([408, 425, 429]);
@@ -55,8 +55,8 @@ export async function deliverWebhook(deliveryId: string, attempt: { final: boole
   } catch (err) {
     const e = err as Error;
     // Policy, not a network hiccup: retrying would be refused the same way.
-    refused = e.name === "RefusedAddressError";
-    error = e.name === "TimeoutError" ? `No answer within ${TIMEOUT_MS / 1000} s` : e.name === "RefusedAddressError" ? `Refused: ${e.message}` : `Request failed: ${e.message}`;
+    refused = e instanceof RefusedAddressError;
+    error = refused ? `Refused: ${e.message}` : e.name === "TimeoutError" ? `No answer within ${TIMEOUT_MS / 1000} s` : `Request failed: ${e.message}`;
   }
   if (error === null) return record(deliveryId, { ok: true, status }, attempt);
   const permanent = refused || (status !== undefined && status >= 400 && status < 500 && !RETRYABLE_4XX.has(status));

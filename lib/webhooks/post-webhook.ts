@@ -6,7 +6,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
-import { refusedAddress, type AddressPolicy } from "@/lib/webhooks/address-policy";
+import { refusedAddress, urlHost, type AddressPolicy } from "@/lib/webhooks/address-policy";
 
 export class RefusedAddressError extends Error {
   override name = "RefusedAddressError";
@@ -36,12 +36,11 @@ export function postWebhook(
   body: string,
   opts: { policy: AddressPolicy; timeoutMs: number },
 ): Promise<WebhookAnswer> {
+  // A literal address never reaches the lookup below; names are checked there, on what they resolve to.
+  const host = urlHost(url);
+  const why = host !== null && isIP(host) ? refusedAddress(host, opts.policy) : null;
+  if (why) return Promise.reject(new RefusedAddressError(why));
   const target = new URL(url);
-  const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
-  if (isIP(host)) {
-    const why = refusedAddress(host, opts.policy);
-    if (why) return Promise.reject(new RefusedAddressError(why));
-  }
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise<WebhookAnswer>((resolve, reject) => {
     const req = send(
