@@ -50,11 +50,12 @@ await app.prepare();
 const stopWatchingDatabase = watchDatabase();
 
 const server = createServer((req, res) => {
+  // Flag evaluation and its push stream never go through Next (OFREP has no Next route);
+  // that layer sets its own security and CORS headers.
+  if (handleOfrepNode(req, res, NEXTAUTH_URL)) return;
   const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
   setBaselineHeaders(req, res, path, NEXTAUTH_URL);
   if (handleCors(req, res, path)) return;
-  // Flag evaluation and its push stream never go through Next (OFREP has no Next route).
-  if (handleOfrepNode(req, res)) return;
   const route = lean ? leanRoutes[`${req.method} ${path}`] : undefined;
   if (!route) {
     // Next would render a console page whose data fails as a 500.

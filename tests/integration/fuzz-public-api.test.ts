@@ -15,7 +15,6 @@ import { createFlag } from "@/lib/flags/create-flag";
 import { closeSnapshotStore } from "@/lib/flags/delivery/snapshot-store";
 import { streamHub } from "@/lib/flags/delivery/sse";
 import { handleOfrepNode } from "@/lib/http/ofrep-node";
-import { handleCors } from "@/lib/http/cors";
 import { postEvents, postReport } from "@/lib/http/public-api";
 import { makeTenant, memberActor, uniq } from "./fixtures";
 import { interaction, report, verdict } from "./ingest-helpers";
@@ -144,9 +143,8 @@ beforeAll(async () => {
   flagsKey = (await createApiKey(admin, projectId, { name: "fuzz flags", scopes: ["flags:read"] })).key;
   await db().apiKey.updateMany({ where: { projectId }, data: { rateLimitPerSecond: 1_000_000 } });
   await createFlag(await memberActor(projectId, "LEAD"), projectId, { key: uniq("fuzz-flag"), kind: "RELEASE", reason: "fuzz" });
-  // As server.ts does: CORS first, then the OFREP layer.
+  // As server.ts does: the OFREP layer first (it sets its own security and CORS headers).
   server = createServer((req, res) => {
-    if (handleCors(req, res, (req.url ?? "/").split("?", 1)[0] ?? "/")) return;
     if (!handleOfrepNode(req, res)) {
       res.statusCode = 404;
       res.end();

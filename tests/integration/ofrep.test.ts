@@ -23,7 +23,6 @@ import { HOUR_MS } from "@/lib/flags/delivery/cost-breaker-keys";
 import { streamHub } from "@/lib/flags/delivery/sse";
 import { pseudonymize } from "@/lib/privacy/pseudonym";
 import { handleOfrepNode } from "@/lib/http/ofrep-node";
-import { handleCors } from "@/lib/http/cors";
 import { createFlagsClient } from "@/sdk/src/index";
 import { makeTenant, memberActor, uniq } from "./fixtures";
 import { interaction, sendEvents } from "./ingest-helpers";
@@ -108,9 +107,8 @@ beforeAll(async () => {
   await changeFlag(lead, projectId, { flagId: flagIds.half!, config: { enabled: true, rolloutBps: 5_000 }, reason: "half" });
   await changeFlag(lead, projectId, { flagId: flagIds.costly!, config: { enabled: true, rolloutBps: 10_000 }, reason: "everyone" });
 
-  // As server.ts does: CORS first, then the OFREP layer.
+  // As server.ts does: the OFREP layer first (it sets its own security and CORS headers).
   server = createServer((req, res) => {
-    if (handleCors(req, res, (req.url ?? "/").split("?", 1)[0] ?? "/")) return;
     if (!handleOfrepNode(req, res)) {
       res.statusCode = 404;
       res.end();
@@ -201,6 +199,29 @@ describe("browser clients", () => {
     const body = (await res.json()) as { flags: { key: string; metadata?: Record<string, unknown> }[] };
     // SDKs tell "serving the fallback" from "serving the feature" by the fallback variant.
     expect(body.flags.find((f) => f.key === flags.kill)?.metadata).toMatchObject({ kind: "KILL_SWITCH", fallbackVariant: "off", version: expect.any(Number) });
+  });
+
+  it("sets the API security headers and CORS on every answer — computed, cached, 304, error — and HSTS only behind TLS", async () => {
+    const context = JSON.stringify({ context: { targetingKey: `headers-${Date.now()}` } });
+    const post = (headers: Record<string, string> = {}, body = context, path = "/ofrep/v1/evaluate/flags") =>
+      fetch(`${base}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, ...headers }, body });
+    // The first two are computed; from the third on the same context is answered from the result cache (a reused answer).
+    const answers = [await post(), await post(), await post(), await post({ "x-forwarded-proto": "https" }), await post({ "x-forwarded-proto": "https" }), await post()];
+    const etag = answers[0]!.headers.get("etag")!;
+    answers.push(await post({ "if-none-match": etag }), await post({}, "{"), await post({}, context, "/ofrep/v1/evaluate/flags/no-such-flag"));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 304, 400, 404]);
+    answers.forEach((res, i) => {
+      expect(res.headers.get("x-content-type-options"), `answer ${i}`).toBe("nosniff");
+      expect(res.headers.get("content-security-policy"), `answer ${i}`).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get("access-control-allow-origin"), `answer ${i}`).toBe("*");
+      expect(res.headers.get("access-control-expose-headers"), `answer ${i}`).toMatch(/ETag/);
+      expect(res.headers.get("strict-transport-security"), `answer ${i}`).toBe(i === 3 || i === 4 ? "max-age=31536000; includeSubDomains" : null);
+    });
+    // A reused answer is byte for byte the computed one, with a length that matches it.
+    const bodies = await Promise.all(answers.slice(0, 3).map((r) => r.text()));
+    expect(new Set(bodies).size).toBe(1);
+    expect(answers[2]!.headers.get("content-length")).toBe(String(Buffer.byteLength(bodies[2]!)));
+    expect(answers[5]!.headers.get("etag")).toBe(etag);
   });
 });
 

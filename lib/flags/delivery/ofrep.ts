@@ -33,6 +33,12 @@ export type PlainResponse = {
   body: string;
   /** The body already encoded, when the handler kept it (the node layer then sends it as is). */
   bytes?: Buffer;
+  /**
+   * Set on an answer the handler hands out again, unchanged, for later
+   * requests (a cached bulk result): nobody may modify it, and the HTTP layer
+   * may keep what it derives from it (its wire headers) for as long as it lives.
+   */
+  reused?: true;
 };
 
 export { OFREP_PREFIX };
@@ -55,6 +61,14 @@ export async function authenticateFlagsRead(req: PlainRequest): Promise<ApiKeyAc
   return admitFlagsReader(await authenticateApiKey(req.header("authorization") ?? null));
 }
 
+// The rate limiter's key per actor object (a cached actor is the same object request after request).
+const rateKeys = new WeakMap<ApiKeyActor, string>();
+function rateKeyOf(actor: ApiKeyActor): string {
+  let k = rateKeys.get(actor);
+  if (k === undefined) rateKeys.set(actor, (k = `flags:${actor.keyId}`));
+  return k;
+}
+
 /** authenticateFlagsRead without I/O: null when the key was not verified recently (then use that). */
 function recentFlagsReader(req: PlainRequest): ApiKeyActor | null {
   const actor = recentlyVerifiedApiKey(req.header("authorization"));
@@ -64,7 +78,7 @@ function recentFlagsReader(req: PlainRequest): ApiKeyActor | null {
 function admitFlagsReader(actor: ApiKeyActor): ApiKeyActor {
   requireScope(actor, "flags:read");
   const limit = actor.rateLimitPerSecond ?? config().API_KEY_RATE_LIMIT_PER_SECOND;
-  const retry = takeLocalToken(`flags:${actor.keyId}`, limit);
+  const retry = takeLocalToken(rateKeyOf(actor), limit);
   if (retry > 0) throw new AppError("RATE_LIMITED", `Rate limit of ${limit} requests per second exceeded for this API key`, { retryAfterSeconds: retry });
   return actor;
 }
@@ -247,7 +261,7 @@ type BulkResult = {
   /** Whether it is in the cache (only then is its body kept). */
   cached?: boolean;
   /** The last body made from it, kept while its stream URL (origin and token) is the same. */
-  sent?: { keyId: string; tokenUser: string | null; expiry: number; origin: string; bytes: Buffer };
+  sent?: { keyId: string; tokenUser: string | null; expiry: number; origin: string; response: PlainResponse };
 };
 
 function bulkResult(env: EnvironmentSnapshot, projectId: string, context: EvaluationContext, userRef: string | null): BulkResult {
@@ -343,27 +357,29 @@ function bulkResponse(req: PlainRequest, origin: string, actor: ApiKeyActor, env
   const now = Date.now();
   const expiry = streamTokenExpiry(now);
   const sent = result.sent;
-  if (sent?.keyId === actor.keyId && sent.tokenUser === tokenUser && sent.expiry === expiry && sent.origin === origin) return bulkOk(etag, sent.bytes);
+  if (sent?.keyId === actor.keyId && sent.tokenUser === tokenUser && sent.expiry === expiry && sent.origin === origin) return sent.response;
   const token = signStreamToken({ k: actor.keyId, p: actor.projectId, e: env.environmentId, r: env.revision, ...(tokenUser !== null ? { u: tokenUser } : {}) }, now);
   let metadata = bulkMetadata.get(env);
   if (metadata === undefined) bulkMetadata.set(env, (metadata = JSON.stringify({ environment: env.environmentKey, revision: env.revision })));
   const eventStreams = JSON.stringify([{ type: "sse", url: `${origin}${STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }]);
   const body = `{"flags":${result.flagsJson},"eventStreams":${eventStreams},"metadata":${metadata}}`;
   if (!result.cached) return { status: 200, headers: { ...BULK_HEADERS, etag }, body };
-  const bytes = Buffer.from(body);
-  result.sent = { keyId: actor.keyId, tokenUser, expiry, origin, bytes };
-  return bulkOk(etag, bytes);
+  const response = new ReusedResponse({ ...BULK_HEADERS, etag }, Buffer.from(body));
+  result.sent = { keyId: actor.keyId, tokenUser, expiry, origin, response };
+  return response;
 }
 
-function bulkOk(etag: string, bytes: Buffer): PlainResponse {
-  return {
-    status: 200,
-    headers: { ...BULK_HEADERS, etag },
-    bytes,
-    get body() {
-      return bytes.toString("utf8");
-    },
-  };
+/** A 200 kept with its cached result and handed out for every repeat of its request. */
+class ReusedResponse implements PlainResponse {
+  readonly status = 200;
+  readonly reused = true;
+  constructor(
+    readonly headers: Record<string, string>,
+    readonly bytes: Buffer,
+  ) {}
+  get body(): string {
+    return this.bytes.toString("utf8");
+  }
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
