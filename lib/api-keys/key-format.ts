@@ -17,6 +17,8 @@ export function scopeName(value: ApiScopeEnum): ApiScopeName {
   return apiScopeNames.find((n) => apiScopes[n] === value)!;
 }
 
+/** Characters of the public prefix (after `rmp_`). */
+export const PREFIX_LENGTH = 12;
 const KEY_RE = /^rmp_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -31,7 +33,7 @@ function randomAlnum(length: number): string {
 }
 
 export function generateApiKey(): { key: string; prefix: string; hash: Uint8Array<ArrayBuffer> } {
-  const prefix = randomAlnum(12);
+  const prefix = randomAlnum(PREFIX_LENGTH);
   const key = `rmp_${prefix}_${randomBytes(32).toString("base64url")}`;
   return { key, prefix, hash: new Uint8Array(hashApiKey(key)) };
 }

@@ -75,6 +75,28 @@ describe("API keys", () => {
     await expect(authenticateApiKey(bearer)).rejects.toThrow(/Invalid or revoked API key/);
   });
 
+  it("serves a recently verified key only to the exact key, in any accepted spelling of the header", async () => {
+    const created = await createApiKey(admin, projectId, { name: "exact", scopes: ["flags:read"] });
+    await authenticateApiKey(`Bearer ${created.key}`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(recentlyVerifiedApiKey(`Bearer ${created.key}`)?.keyId).toBe(created.id);
+    expect(recentlyVerifiedApiKey(`bearer   ${created.key}`)?.keyId).toBe(created.id);
+    // Same prefix, one character of the secret changed (first, last), or cut short: never the cached actor.
+    const flip = (c: string) => (c === "A" ? "B" : "A");
+    const last = created.key.length - 1;
+    for (const forged of [
+      created.key.slice(0, 17) + flip(created.key[17]!) + created.key.slice(18),
+      created.key.slice(0, last) + flip(created.key[last]!),
+      created.key.slice(0, last),
+      `${created.key}A`,
+    ]) {
+      expect(recentlyVerifiedApiKey(`Bearer ${forged}`), forged).toBeNull();
+      await expect(authenticateApiKey(`Bearer ${forged}`)).rejects.toThrow(/API key/);
+    }
+    // The forgeries did not evict the real key's entry.
+    expect(recentlyVerifiedApiKey(`Bearer ${created.key}`)?.keyId).toBe(created.id);
+  });
+
   it("stores only a hash of the key, and the key authenticates as its project", async () => {
     const created = await createApiKey(admin, projectId, { name: "ingest", scopes: ["events:write", "flags:read"] });
     const row = await db().apiKey.findUniqueOrThrow({ where: { id: created.id } });
