@@ -6,6 +6,9 @@ import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
+/** V8 flags of the web process (see serve). */
+export const WEB_NODE_FLAGS = ["--no-allocation-site-pretenuring", "--max-semi-space-size=32"];
+
 export function serve({ port = 3000, env = process.env, log = console.log, logFile } = {}) {
   if (logFile) mkdirSync(dirname(logFile), { recursive: true });
   const copy = logFile ? createWriteStream(logFile, { flags: "a" }) : null;
@@ -20,13 +23,18 @@ export function serve({ port = 3000, env = process.env, log = console.log, logFi
     return child;
   };
   const children = [
-    // The web process's young generation is capped at 8 MB semi-spaces: OFREP
-    // evaluation and ingest allocate fast, and a scavenge's pause grows with
-    // the semi-space (--trace-gc under bench:flags: median 3.4 ms at 8 MB,
-    // 9.5 at 32, 17 at 64). Over 7 and 6 runs, the evaluation's p99 had a
-    // median of 15.0 ms at 8 MB and 17.5 at 32, throughput 10.3k and 11.1k
-    // req/s: within this machine's noise, so the flag leans toward the tail.
-    { name: "web", child: start("dist/server.mjs", { ...env, PORT: String(port), NODE_ENV: "production" }, ["--max-semi-space-size=8"]) },
+    // V8's allocation-site pretenuring is off in the web process. Requests
+    // that wait on Postgres (ingest, a key's first check) outlive scavenges,
+    // so V8 starts allocating node:http's request objects straight into the
+    // old generation — for every later request too, whose young parts then
+    // survive through them: under bench:flags each scavenge kept ~1.75 MB
+    // (pauses of 3–5 ms every ~40 ms, and the old generation grew by it) where
+    // a plain node:http server keeps 10 KB. Without it the survivors are 10 KB
+    // again, so the young generation can be large (fewer scavenges, each
+    // under a millisecond). A/B over 3 alternating runs each, OFREP bulk at
+    // 50 connections: 8 MB semi-spaces with pretenuring median 16.0k req/s,
+    // p99 8.7 ms; without 17.1k, 7.6 ms; without at 32 MB 18.5k, 7.05 ms.
+    { name: "web", child: start("dist/server.mjs", { ...env, PORT: String(port), NODE_ENV: "production" }, WEB_NODE_FLAGS) },
     { name: "worker", child: start("dist/worker.mjs", env) },
   ];
   let stopping = false;
