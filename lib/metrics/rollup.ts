@@ -6,7 +6,7 @@
 // that equal a direct computation over the same data.
 import "server-only";
 import type pg from "pg";
-import { pgPool } from "@/lib/db";
+import { pgGenericPlanPool, pgPool } from "@/lib/db";
 import { addToHist, COST_MICROS_BOUNDS, DURATION_S_BOUNDS, emptyHist, LATENCY_MS_BOUNDS, mergeHist } from "@/lib/metrics/histogram";
 import { dimensionsOf, type InteractionDims } from "@/lib/metrics/dimensions";
 
@@ -28,14 +28,30 @@ const hourEnd = (hour: Date) => new Date(hour.getTime() + HOUR);
 /** Re-marking a pending bucket moves its mark forward, so a recompute that read older data does not clear it. */
 const MARK_CONFLICT = `ON CONFLICT (kind, "projectId", bucket) DO UPDATE SET "markedAt" = EXCLUDED."markedAt"`;
 
+/**
+ * Ingest marks the same bucket or two (this minute, today) for every batch,
+ * and the worker runs many batches at once: re-marking each time made one row
+ * the whole pipeline queued on (its row lock, and a version of it per batch —
+ * 7.3 ms per mark, most of Postgres' time, under single-event ingest). A mark
+ * moved forward less than this long ago is left as it is: a recompute clears
+ * a mark only once it is SETTLE_MS old and unchanged since it was read, so it
+ * reads at least SETTLE_MS minus this after any skipped touch, whose rows were
+ * committed before it (the marks run after the ingest transaction).
+ */
+const RECENT_MARK = "interval '1 second'";
+/** Leaves out buckets (d.kind, d.bucket) of project $1 marked within RECENT_MARK. */
+const UNLESS_MARKED_RECENTLY = `WHERE NOT EXISTS (SELECT 1 FROM "RollupDirty" r
+   WHERE r.kind = d.kind AND r."projectId" = $1::uuid AND r.bucket = d.bucket AND r."markedAt" > clock_timestamp() - ${RECENT_MARK})`;
+
 /** Interaction minutes (and user days) touched by an ingested batch; verdicts and reports count with their interaction. */
 export async function markIngestDirty(
   batch: { projectId: string; interactions: string[]; verdicts: string[]; reports: string[] },
-  q: Queryable = pgPool(),
+  q: Queryable = pgGenericPlanPool(),
 ): Promise<void> {
   if (batch.interactions.length + batch.verdicts.length + batch.reports.length === 0) return;
-  await q.query(
-    `WITH touched AS (
+  await q.query({
+    name: "mark-ingest-dirty",
+    text: `WITH touched AS (
        SELECT i."occurredAt", true AS fresh FROM "Interaction" i WHERE i.id = ANY($2::uuid[])
        UNION ALL
        SELECT i."occurredAt", false FROM "Verdict" v
@@ -52,17 +68,19 @@ export async function markIngestDirty(
          CROSS JOIN LATERAL (VALUES ('interactions', date_trunc('minute', t."occurredAt")),
                                     (CASE WHEN t.fresh THEN 'users' END, date_trunc('day', t."occurredAt"))) AS k(kind, bucket)
         WHERE k.kind IS NOT NULL) d
+     ${UNLESS_MARKED_RECENTLY}
      ${MARK_CONFLICT}`,
-    [batch.projectId, batch.interactions, batch.verdicts, batch.reports],
-  );
+    values: [batch.projectId, batch.interactions, batch.verdicts, batch.reports],
+  });
 }
 
 export async function markBusinessDirty(projectId: string, eventIds: string[], q: Queryable = pgPool()): Promise<void> {
   if (eventIds.length === 0) return;
   await q.query(
     `INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
-     SELECT $1::uuid, 'business', bucket, clock_timestamp() FROM (
-       SELECT DISTINCT date_trunc('minute', e."occurredAt") AS bucket FROM "BusinessEvent" e WHERE e.id = ANY($2::uuid[])) d
+     SELECT $1::uuid, d.kind, d.bucket, clock_timestamp() FROM (
+       SELECT DISTINCT 'business' AS kind, date_trunc('minute', e."occurredAt") AS bucket FROM "BusinessEvent" e WHERE e.id = ANY($2::uuid[])) d
+     ${UNLESS_MARKED_RECENTLY}
      ${MARK_CONFLICT}`,
     [projectId, eventIds],
   );

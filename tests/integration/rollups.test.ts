@@ -6,7 +6,7 @@ import type { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, pgPool } from "@/lib/db";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
-import { drainRollups, SQL_MODEL_KEY, SQL_TEMPLATE_KEY } from "@/lib/metrics/rollup";
+import { drainRollups, markIngestDirty, SQL_MODEL_KEY, SQL_TEMPLATE_KEY } from "@/lib/metrics/rollup";
 import { modelKey, templateKey } from "@/lib/metrics/dimensions";
 import { processIngestAccepted } from "@/workers/processors/triage";
 import { makeTenant, memberActor } from "./fixtures";
@@ -212,6 +212,31 @@ describe("dashboard rollups", () => {
     await db().label.create({ data: { projectId, triageItemId: item.id, reviewerId, verdict: "HARMFUL", hazardCategories: [] } });
     await drainRollups();
     expect((await rolled("h", "all"))[0]!.harmful).toBe(before + 1);
+    expect(await rolled("h", "all")).toEqual(await direct("''"));
+  });
+
+  it("leaves a mark made less than a second ago as it is (no row rewritten per batch), and moves an older one forward", async () => {
+    const { rows } = await pgPool().query<{ id: string }>(`SELECT id::text FROM "Interaction" WHERE "projectId" = $1 ORDER BY "occurredAt" LIMIT 1`, [projectId]);
+    const batch = { projectId, interactions: [rows[0]!.id], verdicts: [], reports: [] };
+    const marks = async () =>
+      (await pgPool().query<{ kind: string; markedAt: Date; xmin: string }>(`SELECT kind, "markedAt", xmin::text FROM "RollupDirty" WHERE "projectId" = $1 ORDER BY kind`, [projectId])).rows;
+    await pgPool().query(`DELETE FROM "RollupDirty" WHERE "projectId" = $1`, [projectId]);
+
+    await markIngestDirty(batch);
+    const first = await marks();
+    expect(first.map((m) => m.kind)).toEqual(["interactions", "users"]);
+    await markIngestDirty(batch);
+    expect(await marks()).toEqual(first); // same rows, same versions
+
+    // A second later (aged by hand here), the same touch moves both marks forward.
+    await pgPool().query(`UPDATE "RollupDirty" SET "markedAt" = "markedAt" - interval '2 seconds' WHERE "projectId" = $1`, [projectId]);
+    const aged = await marks();
+    await markIngestDirty(batch);
+    const moved = await marks();
+    moved.forEach((m, i) => expect(m.markedAt.getTime()).toBeGreaterThan(aged[i]!.markedAt.getTime()));
+
+    await drainRollups();
+    expect(await marks()).toEqual([]);
     expect(await rolled("h", "all")).toEqual(await direct("''"));
   });
 });
