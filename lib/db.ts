@@ -13,7 +13,7 @@ import { notifyDatabaseUnavailable } from "@/lib/database-unavailable";
 // default is local time, which would shift every bound by the zone's offset.
 pg.defaults.parseInputDatesAsUTC = true;
 
-const globalForPrisma = globalThis as unknown as { rampartPrisma?: PrismaClient; rampartPgPool?: pg.Pool; rampartProbe?: pg.Client };
+const globalForPrisma = globalThis as unknown as { rampartPrisma?: PrismaClient; rampartPgPool?: pg.Pool; rampartGenericPlanPool?: pg.Pool; rampartProbe?: pg.Client };
 
 /**
  * Longest a query waits for a connection (a new one, or a free one of the
@@ -61,6 +61,32 @@ export function pgPool(): pg.Pool {
 }
 
 /**
+ * A small pg pool whose connections run prepared (named) statements with
+ * their generic plan, always. For the worker's per-batch statements, written
+ * to plan the same whatever their parameters (rows by primary key, the
+ * project as a filter): Postgres otherwise keeps choosing a custom plan for
+ * them — its estimate for a one-element array beats the generic one — and
+ * plans them on every execution, which cost more than running them (0.75 ms
+ * planning for 0.06 ms of execution per single-event batch). Not for
+ * anything whose best plan depends on its parameters (dashboards' ranges).
+ */
+export function pgGenericPlanPool(): pg.Pool {
+  if (!globalForPrisma.rampartGenericPlanPool) {
+    const pool = new pg.Pool({
+      connectionString: config().DATABASE_URL,
+      max: 8,
+      types: utcTypes,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      options: "-c plan_cache_mode=force_generic_plan",
+    });
+    pool.on("error", (err) => console.warn(`[db] idle connection lost: ${err.message}`));
+    pool.on("connect", (client) => client.on("error", (err) => console.warn(`[db] connection lost while in use: ${err.message}`)));
+    globalForPrisma.rampartGenericPlanPool = pool;
+  }
+  return globalForPrisma.rampartGenericPlanPool;
+}
+
+/**
  * One `SELECT 1` over a connection of its own (kept between calls), so that
  * the answer says whether Postgres is reachable, not whether the pools have a
  * free connection. Rejects within about `timeoutMs` when it is not.
@@ -100,9 +126,11 @@ export async function disconnectDb(): Promise<void> {
   globalForPrisma.rampartPrisma = undefined;
   const pool = globalForPrisma.rampartPgPool;
   globalForPrisma.rampartPgPool = undefined;
+  const generic = globalForPrisma.rampartGenericPlanPool;
+  globalForPrisma.rampartGenericPlanPool = undefined;
   const probe = globalForPrisma.rampartProbe;
   globalForPrisma.rampartProbe = undefined;
-  await Promise.all([pool?.end(), probe?.end().catch(() => undefined)]);
+  await Promise.all([pool?.end(), generic?.end(), probe?.end().catch(() => undefined)]);
 }
 
 export type { PrismaClient };

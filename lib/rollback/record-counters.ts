@@ -13,7 +13,7 @@
 // the outbox's at-least-once delivery does not inflate the rates.
 import "server-only";
 import { createHash } from "node:crypto";
-import { pgPool } from "@/lib/db";
+import { pgGenericPlanPool } from "@/lib/db";
 import { redis } from "@/lib/redis";
 import { incrementsFor, type Sample } from "@/lib/rollback/increments";
 import { counterPrefix } from "@/lib/rollback/window";
@@ -78,7 +78,7 @@ type Row = { kind: Sample["kind"]; environmentId: string; flagState: unknown; at
 
 export async function recordBatchCounters(batch: CounterBatch, now = Date.now()): Promise<{ counted: boolean; hot: boolean }> {
   if (batch.interactions.length + batch.verdicts.length + batch.reports.length === 0) return { counted: false, hot: false };
-  const { rows } = await pgPool().query<Row>({
+  const { rows } = await pgGenericPlanPool().query<Row>({
     name: "rollback-samples",
     text: SAMPLES_SQL,
     values: [batch.projectId, batch.interactions, batch.verdicts, batch.reports],
