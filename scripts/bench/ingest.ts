@@ -5,7 +5,8 @@
 // also starts a second server with the lean layer off, to show what Next's
 // route handler alone does for single events.
 //   BENCH_URL (default http://localhost:$PORT or :3000), BENCH_SECONDS (10), BENCH_CONCURRENCY (16),
-//   BENCH_PHASES (default "batched,single,raw"; a subset runs only those, e.g. for profiling)
+//   BENCH_PHASES (default "batched,single,raw"; a subset runs only those, e.g. for profiling),
+//   BENCH_BATCHES / BENCH_SINGLES (pre-built requests per phase; the JSON says bodiesRanOut if a phase used them all)
 import "@/workers/load-env";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -18,7 +19,7 @@ import { defaultEnvironments } from "@/lib/projects/defaults";
 import { disconnectRedis } from "@/lib/redis";
 import { closeQueues } from "@/lib/queues/producers";
 import { interactionColumns } from "@/lib/ingest/sql";
-import { percentile, runLoad, type LoadResult } from "./http-load";
+import { rawRequest, runRawLoad, summarizeRaw, type RawLoadResult } from "./raw-load";
 
 const baseUrl = process.env.BENCH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -62,17 +63,28 @@ async function benchProject(): Promise<{ projectId: string; environmentId: strin
   return { projectId: project.id, environmentId: project.environments.find((e) => e.key === "production")!.id, key };
 }
 
-function summarize(r: LoadResult, eventsPerRequest: number) {
+function summarize(r: RawLoadResult, eventsPerRequest: number) {
   return {
-    requests: r.requests,
-    errors: r.errors,
-    statuses: r.statuses,
-    seconds: Number(r.seconds.toFixed(2)),
-    requestsPerSecond: Math.round(r.requests / r.seconds),
+    ...summarizeRaw(r),
     eventsPerSecond: Math.round(((r.requests - r.errors) * eventsPerRequest) / r.seconds),
-    p50Ms: Number(percentile(r.latenciesMs, 50).toFixed(2)),
-    p99Ms: Number(percentile(r.latenciesMs, 99).toFixed(2)),
+    ...(r.exhausted ? { bodiesRanOut: true } : {}),
   };
+}
+
+/**
+ * `count` requests, each with events never sent before (ids unique), built
+ * before the phase starts: generating ~300 KB of JSON per batch while timing
+ * would take the generator's share of the 2 cores from the app.
+ */
+function prebuilt(url: URL, key: string, count: number, events: number): Buffer[] {
+  return Array.from({ length: count }, () =>
+    rawRequest("POST", url, url.pathname, { authorization: `Bearer ${key}` }, JSON.stringify({ events: Array.from({ length: events }, interaction) })),
+  );
+}
+
+/** Sends each pre-built request once; stops at the time limit or when they run out (reported). */
+function load(url: URL, requests: Buffer[], secs = seconds) {
+  return runRawLoad({ url: url.toString(), concurrency, seconds: secs, requests, cycle: false });
 }
 
 async function rawInsert(projectId: string, environmentId: string, rows: number) {
@@ -130,20 +142,17 @@ async function main() {
   const health = await fetch(`${baseUrl}/api/health`).catch(() => null);
   if (!health?.ok) throw new Error(`No healthy Rampart at ${baseUrl} (start it with npm start, or set BENCH_URL)`);
   const { projectId, environmentId, key } = await benchProject();
-  const headers = { authorization: `Bearer ${key}` };
-  const batchBody = () => JSON.stringify({ events: Array.from({ length: 100 }, interaction) });
-  const singleBody = () => JSON.stringify({ events: [interaction()] });
+  const url = new URL(`${baseUrl}/api/v1/events`);
+  // Enough for each phase at well above the targets (batched 15,000 events/s, single 2,500 requests/s).
+  const batchCount = Number(process.env.BENCH_BATCHES ?? Math.ceil((seconds * 15_000) / 100));
+  const singleCount = Number(process.env.BENCH_SINGLES ?? seconds * 2_500);
 
   // Warm-up: JIT, connection pools, caches.
-  await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds: 2, makeBody: singleBody });
+  await load(url, prebuilt(url, key, 2_000, 1), 2);
 
   const phases = new Set((process.env.BENCH_PHASES ?? "batched,single,raw").split(","));
-  const batched = phases.has("batched")
-    ? summarize(await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds, makeBody: batchBody }), 100)
-    : null;
-  const single = phases.has("single")
-    ? summarize(await runLoad({ url: `${baseUrl}/api/v1/events`, headers, concurrency, seconds, makeBody: singleBody }), 1)
-    : null;
+  const batched = phases.has("batched") ? summarize(await load(url, prebuilt(url, key, batchCount, 100)), 100) : null;
+  const single = phases.has("single") ? summarize(await load(url, prebuilt(url, key, singleCount, 1)), 1) : null;
   const raw = phases.has("raw")
     ? await rawInsert(projectId, environmentId, Math.max(10_000, Math.min((batched?.eventsPerSecond ?? 0) * seconds, 200_000)))
     : null;
@@ -153,8 +162,9 @@ async function main() {
     const port = Number(new URL(baseUrl).port || 3000) + 17;
     const stop = await startNextOnly(port);
     try {
-      await runLoad({ url: `http://localhost:${port}/api/v1/events`, headers, concurrency, seconds: 2, makeBody: singleBody });
-      nextRouteOnly = summarize(await runLoad({ url: `http://localhost:${port}/api/v1/events`, headers, concurrency, seconds, makeBody: singleBody }), 1);
+      const nextUrl = new URL(`http://localhost:${port}/api/v1/events`);
+      await load(nextUrl, prebuilt(nextUrl, key, 1_000, 1), 2);
+      nextRouteOnly = summarize(await load(nextUrl, prebuilt(nextUrl, key, singleCount, 1)), 1);
     } finally {
       stop();
     }
@@ -167,6 +177,7 @@ async function main() {
         url: baseUrl,
         concurrency,
         secondsPerPhase: seconds,
+        loadGenerator: "raw keep-alive sockets (scripts/bench/raw-load.ts); every request's events are new, built before its phase",
         batched100: batched,
         singleEvent: single,
         singleEventThroughNextRouteHandler: nextRouteOnly,

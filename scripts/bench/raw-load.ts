@@ -7,7 +7,16 @@
 import net from "node:net";
 import { percentile } from "./http-load";
 
-export type RawLoadResult = { requests: number; errors: number; statuses: Record<string, number>; seconds: number; latenciesMs: number[]; clientCpuMsPerRequest: number };
+export type RawLoadResult = {
+  requests: number;
+  errors: number;
+  statuses: Record<string, number>;
+  seconds: number;
+  latenciesMs: number[];
+  clientCpuMsPerRequest: number;
+  /** The pre-built requests ran out before the time did (cycle: false). */
+  exhausted: boolean;
+};
 
 /** Builds one request's bytes. */
 export function rawRequest(method: "GET" | "POST", url: URL, pathAndQuery: string, headers: Record<string, string>, body = ""): Buffer {
@@ -39,12 +48,20 @@ function frame(buf: Buffer): { length: number; status: number } | null {
 }
 
 /** `concurrency` connections, each sending the next pre-built request as soon as the previous answer is complete. */
-export async function runRawLoad(opts: { url: string; concurrency: number; seconds: number; requests: readonly Buffer[] }): Promise<RawLoadResult> {
+export async function runRawLoad(opts: {
+  url: string;
+  concurrency: number;
+  seconds: number;
+  requests: readonly Buffer[];
+  /** false: each request is sent once, and the run ends early when they run out (see `exhausted`). Default: cycled. */
+  cycle?: boolean;
+}): Promise<RawLoadResult> {
   const url = new URL(opts.url);
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
   let next = 0;
+  let exhausted = false;
   const cpu0 = process.cpuUsage();
   const started = performance.now();
   const deadline = started + opts.seconds * 1000;
@@ -55,7 +72,8 @@ export async function runRawLoad(opts: { url: string; concurrency: number; secon
       let buf: Buffer = Buffer.alloc(0);
       let sentAt = 0;
       const send = () => {
-        if (performance.now() >= deadline) {
+        if (performance.now() >= deadline || (opts.cycle === false && next >= opts.requests.length)) {
+          if (opts.cycle === false && next >= opts.requests.length) exhausted = true;
           socket.end();
           return;
         }
@@ -92,6 +110,7 @@ export async function runRawLoad(opts: { url: string; concurrency: number; secon
     seconds: (performance.now() - started) / 1000,
     latenciesMs: latencies,
     clientCpuMsPerRequest: latencies.length ? (cpu.user + cpu.system) / 1000 / latencies.length : NaN,
+    exhausted,
   };
 }
 
