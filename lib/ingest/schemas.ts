@@ -15,6 +15,8 @@ const text = (max: number) =>
     .refine((s) => s.isWellFormed(), "must be well-formed Unicode (no lone surrogates)")
     .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
 
+/** Largest value of a Postgres integer column. */
+const INT32_MAX = 2_147_483_647;
 const id = text(200).min(1, "is required");
 const key = text(100).min(1);
 const timestamp = z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" });
@@ -65,7 +67,8 @@ export const interactionEventSchema = z.object({
   /** The app's own user id; stored only as a keyed hash. */
   userId: text(200).optional(),
   latencyMs: z.number().int().min(0).max(3_600_000).optional(),
-  tokens: z.object({ input: z.number().int().min(0).optional(), output: z.number().int().min(0).optional() }).optional(),
+  // Stored as 32-bit integers: a larger count would fail in Postgres (a 5xx) instead of here.
+  tokens: z.object({ input: z.number().int().min(0).max(INT32_MAX).optional(), output: z.number().int().min(0).max(INT32_MAX).optional() }).optional(),
   /** Cost of the call in currency units (e.g. 0.0042 USD); stored in millionths. */
   cost: z.number().finite().min(0).max(1_000_000).optional(),
   provenance: z.array(provenanceSpanSchema).max(1000).optional(),

@@ -194,6 +194,8 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
       ["cost", "free"],
       ["cost", Number.MAX_VALUE],
       ["tokens", { input: "many" }],
+      ["tokens", { input: 3_000_000_000 }],
+      ["tokens", { output: 2 ** 31 }],
       ["provenance", [{ start: 0, end: 5, source: "vibes" }]],
     ];
     for (const [field, value] of mutations) junk.push({ ...base, requestId: `${base.requestId}-${field}`, [field]: value });
