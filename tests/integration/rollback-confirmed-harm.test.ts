@@ -31,10 +31,14 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-/** Harmful responses counted in the current fine bucket, over every series of the project. */
-async function harmfulNow(): Promise<number> {
-  const now = Date.now();
-  const refs = bucketsForSample(now, now).slice(0, 1);
+/**
+ * Harmful responses counted in the fine (10 s) bucket of `servedAt`, over every series of the project.
+ * Harm counts at the time the response was served: reading the bucket of "now" instead failed
+ * whenever a bucket boundary fell between sending the interaction and reading.
+ */
+async function harmfulAt(servedAt: string): Promise<number> {
+  const at = Date.parse(servedAt);
+  const refs = bucketsForSample(at, Date.now()).slice(0, 1);
   const buckets = await readBuckets(s.projectId, refs);
   const total = emptyCounts();
   for (const bySeries of buckets.values()) for (const c of bySeries.values()) addCounts(total, c);
@@ -55,22 +59,22 @@ describe("reviewer-confirmed harm in the rollback counters", () => {
     const i = interaction({ requestId: uniq("req"), flags });
     await sendAll(s.key, [i, report(i.requestId, { category: "harmful" })]);
     await processOutbox(s.projectId);
-    const before = await harmfulNow();
+    const before = await harmfulAt(i.occurredAt);
 
     const itemId = await labelHarmful(i.requestId);
-    expect(await harmfulNow()).toBe(before + 1);
+    expect(await harmfulAt(i.occurredAt)).toBe(before + 1);
     // Counting the same item again (a redelivery, a re-review) adds nothing.
     expect(await countConfirmedHarm(s.projectId, itemId)).toBe(false);
-    expect(await harmfulNow()).toBe(before + 1);
+    expect(await harmfulAt(i.occurredAt)).toBe(before + 1);
   });
 
   it("does not count a response a classifier already flagged a second time", async () => {
     const i = interaction({ requestId: uniq("req"), flags });
     await sendAll(s.key, [i, verdict(i.requestId, { decision: "flag", scores: { S10: 0.97 }, categories: ["S10"] })]);
     await processOutbox(s.projectId);
-    const afterVerdict = await harmfulNow();
+    const afterVerdict = await harmfulAt(i.occurredAt);
     await labelHarmful(i.requestId);
-    expect(await harmfulNow()).toBe(afterVerdict);
+    expect(await harmfulAt(i.occurredAt)).toBe(afterVerdict);
   });
 });
 
