@@ -10,11 +10,14 @@
 //   - propagation: time from a flag change to BENCH_CLIENTS (100) SDK clients (sdk/, push stream)
 //     all serving the new value, p50/p99 over every client and round, measured both from the
 //     change call starting (its transaction included) and from it returning (committed and published);
+//   - a node:http server that does nothing but answer the same bytes (plain-server.mjs), driven
+//     the same way right after the bulk run: this machine's floor at that hour (its speed varies);
 //   - Unleash side by side in the same run (scripts/bench/unleash.ts; installed from npm into
 //     .data/bench/unleash on first use; BENCH_UNLEASH=0 skips it).
 //   BENCH_URL (default http://localhost:$PORT or :3000), BENCH_SECONDS (10), BENCH_ROUNDS (20)
 import "@/workers/load-env";
-import { spawnSync } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { db, disconnectDb } from "@/lib/db";
@@ -181,6 +184,23 @@ async function bulkLoad(url: URL, warmUp: readonly Buffer[], requests: readonly 
   return { ...result, serverCpuUsPerRequest: cpu0 !== null && cpu1 !== null && result.requests > 0 ? round2((cpu1 - cpu0) / result.requests) : null };
 }
 
+/** The same load against a node:http server that only answers fixed bytes (plain-server.mjs), in a process of its own. */
+async function plainNodeHttp(requests: readonly Buffer[], bodyBytes: number) {
+  const port = Number(new URL(baseUrl).port || 3000) + 23;
+  const child = fork(fileURLToPath(new URL("./plain-server.mjs", import.meta.url)), [String(port)], { env: { ...process.env, BODY_BYTES: String(bodyBytes) }, stdio: "ignore" });
+  try {
+    await new Promise<void>((ok, fail) => {
+      child.once("message", () => ok());
+      child.once("exit", (code) => fail(new Error(`plain node:http server exited (${code})`)));
+    });
+    const url = `http://127.0.0.1:${port}/ofrep/v1/evaluate/flags`;
+    await runRawLoad({ url, concurrency, seconds: 2, requests });
+    return summarizeRaw(await runRawLoad({ url, concurrency, seconds, requests }));
+  } finally {
+    child.kill();
+  }
+}
+
 async function main() {
   const health = await fetch(`${baseUrl}/api/health`).catch(() => null);
   if (!health?.ok) throw new Error(`No healthy Rampart at ${baseUrl} (start it with npm start, or set BENCH_URL)`);
@@ -191,6 +211,8 @@ async function main() {
   // A different user per request (2,000 pre-built requests, cycled; the warm-up sends the same).
   const users = Array.from({ length: 2_000 }, request);
   const bulk = await bulkLoad(url, users, users, pid);
+  const sample = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: JSON.stringify({ context: { targetingKey: "sample" } }) });
+  const plain = await plainNodeHttp(users, (await sample.arrayBuffer()).byteLength);
   const inProcess = await inProcessEvaluation(environmentId);
   const push = await propagation(projectId, key, lead, killFlagId);
   // Every request a user never seen before, in the warm-up too (more pre-built requests than a run can send);
@@ -210,10 +232,13 @@ async function main() {
         flags: { release50pct: RELEASE_FLAGS, killSwitch: 1 },
         ofrepBulkEvaluation: { concurrency, users: 2_000, ...bulk },
         ofrepBulkEvaluationFreshContexts: { concurrency, ...fresh },
+        // The same requests, generator and answer size against a node:http server doing nothing else: this hour's floor.
+        plainNodeHttpSameAnswer: { concurrency, ...plain },
         serverPid: pid,
         inProcessEvaluation: inProcess,
         propagation: push,
         unleash,
+        bulkVsPlainNodeHttp: { requestsPerSecond: round2(bulk.requestsPerSecond / plain.requestsPerSecond), p99: round2(bulk.p99Ms / plain.p99Ms) },
         ratios: peer
           ? {
               bulkRequestsPerSecondVsUnleashFrontend: round2(bulk.requestsPerSecond / peer.frontendApiEvaluation.requestsPerSecond),
