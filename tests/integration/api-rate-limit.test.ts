@@ -54,6 +54,27 @@ describe("API key rate limit", () => {
     expect(await outcome(a, now + 1000)).toBe("ok");
   });
 
+  it("sends each count once when flushes overlap, and what a second counted after it ended", async () => {
+    const r = await redisReady();
+    const a = actor(20);
+    const now = earlyInSecond();
+    const key = (at: number) => `rl:apikey:${a.keyId}:${Math.floor(at / 1000)}`;
+    for (let i = 0; i < 10; i++) expect(await outcome(a, now + i)).toBe("ok");
+    const first = flushApiKeyRates(); // not awaited: the next flush starts while it is on its way
+    expect(await outcome(a, now + 10)).toBe("ok");
+    await Promise.all([first, flushApiKeyRates()]);
+    expect(await r.get(key(now))).toBe("11");
+    // This process is the only one: the rest of the limit is still its own.
+    for (let i = 0; i < 9; i++) expect(await outcome(a, now + 11 + i)).toBe("ok");
+    expect(await outcome(a, now + 20)).toBe("limited");
+    // Two more in this second, then one in the next before any flush: both seconds reach Redis.
+    await outcome(a, now + 21);
+    expect(await outcome(a, now + 1000)).toBe("ok");
+    await flushApiKeyRates();
+    expect(await r.get(key(now))).toBe("22");
+    expect(await r.get(key(now + 1000))).toBe("1");
+  });
+
   it("counts what other processes made of the same second once a flush has heard of it", async () => {
     const r = await redisReady();
     const a = actor(10);
