@@ -181,6 +181,8 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
       ["requestId", "\ud800lone"],
       ["requestId", "nul\u0000byte"],
       ["occurredAt", 1700000000],
+      ["occurredAt", "0000-06-01T00:00:00Z"],
+      ["occurredAt", "0001-01-01T00:00:00+01:00"],
       ["model", "gpt"],
       ["model", { provider: [], id: {} }],
       ["prompt", { deeply: { nested: { object: [1, [2, [3]]] } } }],
