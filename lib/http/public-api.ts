@@ -4,7 +4,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { withApiKey } from "@/lib/http/with-api-key";
-import { readJsonBody } from "@/lib/http/read-json";
+import { readJsonBodySized } from "@/lib/http/read-json";
 import { AppError } from "@/lib/errors";
 import { INGEST_LIMITS, ingestBatchSchema, singleReportSchema } from "@/lib/ingest/schemas";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
@@ -13,20 +13,23 @@ import type { LeanEndpoint } from "@/lib/http/lean-endpoints";
 import { jsonResponse } from "@/lib/http/lean-bodies";
 
 export const postEvents = withApiKey("events:write", async (req, actor) => {
-  const body = await readJsonBody(req, INGEST_LIMITS.maxBytes);
+  const { value: body, bytes } = await readJsonBodySized(req, INGEST_LIMITS.maxBytes);
   const events = (body as { events?: unknown } | null)?.events;
   if (Array.isArray(events) && events.length > INGEST_LIMITS.maxEvents) {
     throw new AppError("PAYLOAD_TOO_LARGE", `A batch holds at most ${INGEST_LIMITS.maxEvents} events (got ${events.length})`);
   }
   const batch = ingestBatchSchema.parse(body);
-  return jsonResponse(await ingestEvents(actor, batch.events));
+  return jsonResponse(await ingestEvents(actor, batch.events, { bodyBytes: bytes }));
 });
 
 export const postReport = withApiKey(["reports:write", "events:write"], async (req, actor) => {
-  const report = singleReportSchema.parse(await readJsonBody(req, 64 * 1024));
-  const result = await ingestEvents(actor, [
-    { ...report, type: "report", eventId: report.eventId ?? randomUUID(), occurredAt: report.occurredAt ?? new Date().toISOString() },
-  ]);
+  const { value, bytes } = await readJsonBodySized(req, 64 * 1024);
+  const report = singleReportSchema.parse(value);
+  const result = await ingestEvents(
+    actor,
+    [{ ...report, type: "report", eventId: report.eventId ?? randomUUID(), occurredAt: report.occurredAt ?? new Date().toISOString() }],
+    { bodyBytes: bytes },
+  );
   const status = result.results[0]!;
   return jsonResponse(status, { status: status.status === "accepted" ? 201 : 200 });
 });

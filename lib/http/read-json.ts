@@ -4,6 +4,11 @@ import { AppError } from "@/lib/errors";
 import { bufferedBody } from "@/lib/http/lean-bodies";
 
 export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  return (await readJsonBodySized(req, maxBytes)).value;
+}
+
+/** readJsonBody, with the body's size in bytes. */
+export async function readJsonBodySized(req: Request, maxBytes: number): Promise<{ value: unknown; bytes: number }> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`);
@@ -15,7 +20,7 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   const buffered = bufferedBody(req);
   if (buffered) {
     if (buffered.byteLength > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`);
-    return parseJson(buffered);
+    return { value: parseJson(buffered), bytes: buffered.byteLength };
   }
   if (!req.body) throw new AppError("BAD_REQUEST", "Request body is empty");
   const reader = req.body.getReader();
@@ -31,7 +36,7 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
     }
     chunks.push(value);
   }
-  return parseJson(Buffer.concat(chunks));
+  return { value: parseJson(Buffer.concat(chunks)), bytes: size };
 }
 
 export function parseJson(bytes: Buffer): unknown {

@@ -151,7 +151,8 @@ async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: Date)
   };
 }
 
-export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[]): Promise<IngestResult> {
+/** bodyBytes: the request body's size, when known; only small requests are combined (see COMBINE_UP_TO). */
+export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[], opts: { bodyBytes?: number } = {}): Promise<IngestResult> {
   const receivedAt = new Date();
   const results: EventStatus[] = new Array(rawEvents.length);
   const pending: Pending[] = [];
@@ -198,7 +199,9 @@ export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[]): Pr
     pending.push({ index, kind: e.type, clientId, row });
   }
 
-  const insertedIds = pending.length === 0 ? new Set<string>() : pending.length <= COMBINE_UP_TO ? await storeCombined(actor, pending, receivedAt) : await store(actor, pending, receivedAt);
+  const bytes = opts.bodyBytes ?? Infinity;
+  const combinable = pending.length <= COMBINE_UP_TO && bytes <= COMBINE_MAX_BODY_BYTES;
+  const insertedIds = pending.length === 0 ? new Set<string>() : combinable ? await storeCombined(actor, pending, receivedAt, bytes) : await store(actor, pending, receivedAt);
   for (const p of pending) {
     results[p.index] = { index: p.index, type: p.kind, id: p.clientId, status: insertedIds.has(p.row.id as string) ? "accepted" : "duplicate" };
   }
@@ -236,9 +239,12 @@ export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[]): Pr
 // statuses; a combined store that fails is retried request by request, so a
 // request that cannot be stored fails alone.
 
-/** Requests with at most this many events to store are combined; larger ones are batches already. */
+/** Requests with at most this many events to store, in a body of at most this size, are combined; larger ones are batches already. */
 const COMBINE_UP_TO = 20;
+const COMBINE_MAX_BODY_BYTES = 64 * 1024;
+/** A group stays within one request's limits: a statement is never larger than a batch could make it. */
 const COMBINE_MAX_EVENTS = 200;
+const COMBINE_MAX_BYTES = 1024 * 1024;
 /**
  * Stores in flight per project before requests wait to be combined. Under
  * bench:ingest's single events (16 clients), two runs each: 1 lane 734 / 796
@@ -247,15 +253,15 @@ const COMBINE_MAX_EVENTS = 200;
  */
 const COMBINE_LANES = 2;
 
-type StoreRequest = { actor: ApiKeyActor; pending: Pending[]; receivedAt: Date; resolve: (ids: Set<string>) => void; reject: (err: unknown) => void };
+type StoreRequest = { actor: ApiKeyActor; pending: Pending[]; receivedAt: Date; bytes: number; resolve: (ids: Set<string>) => void; reject: (err: unknown) => void };
 type Lane = { running: number; queue: StoreRequest[] };
 const lanes = new Map<string, Lane>();
 
-function storeCombined(actor: ApiKeyActor, pending: Pending[], receivedAt: Date): Promise<Set<string>> {
+function storeCombined(actor: ApiKeyActor, pending: Pending[], receivedAt: Date, bytes: number): Promise<Set<string>> {
   return new Promise((resolve, reject) => {
     let lane = lanes.get(actor.projectId);
     if (!lane) lanes.set(actor.projectId, (lane = { running: 0, queue: [] }));
-    lane.queue.push({ actor, pending, receivedAt, resolve, reject });
+    lane.queue.push({ actor, pending, receivedAt, bytes, resolve, reject });
     if (lane.running < COMBINE_LANES) void drain(actor.projectId, lane);
   });
 }
@@ -270,20 +276,23 @@ async function drain(projectId: string, lane: Lane): Promise<void> {
   }
 }
 
-/** The longest run of waiting requests that fits COMBINE_MAX_EVENTS and names no event twice (those wait for the next group). */
+/** The waiting requests, in order, that fit COMBINE_MAX_EVENTS and COMBINE_MAX_BYTES and name no event twice (the rest wait for the next group). */
 function takeGroup(queue: StoreRequest[]): StoreRequest[] {
   const group: StoreRequest[] = [];
   const keys = new Set<string>();
   let events = 0;
+  let bytes = 0;
   for (let i = 0; i < queue.length && events < COMBINE_MAX_EVENTS; ) {
     const req = queue[i]!;
     const own = req.pending.map((p) => `${p.kind}\u0000${p.clientId}`);
-    if ((group.length > 0 && events + req.pending.length > COMBINE_MAX_EVENTS) || own.some((k) => keys.has(k))) {
+    const over = events + req.pending.length > COMBINE_MAX_EVENTS || bytes + req.bytes > COMBINE_MAX_BYTES;
+    if ((group.length > 0 && over) || own.some((k) => keys.has(k))) {
       i++;
       continue;
     }
     for (const k of own) keys.add(k);
     events += req.pending.length;
+    bytes += req.bytes;
     group.push(req);
     queue.splice(i, 1);
   }
@@ -300,20 +309,27 @@ async function storeGroup(group: StoreRequest[]): Promise<void> {
     const ids = await storeMany(group);
     for (const req of group) req.resolve(ids);
   } catch (err) {
-    if (!isDataError(err)) {
+    if (!isRequestScopedError(err)) {
       for (const req of group) req.reject(err); // the database, not a request: each alone would fail the same way, only later
       return;
     }
-    // One request's data may be what failed: each is tried alone, and fails (or not) on its own.
+    // One request's data may be what failed (or the group lost a deadlock): each is tried alone, and fails (or not) on its own.
     for (const req of group) await store(req.actor, req.pending, req.receivedAt).then(req.resolve, req.reject);
   }
 }
 
-/** Postgres refused the data itself (data exception, integrity violation), not the connection or the server's state. */
-function isDataError(err: unknown): boolean {
+/**
+ * Postgres refused the data itself (data exception, integrity violation) or
+ * chose this statement to end a deadlock or serialization failure — worth
+ * trying request by request — rather than the connection or the server's state.
+ */
+function isRequestScopedError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
+  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23") || code === "40P01" || code === "40001");
 }
+
+/** Client ids in one order in every statement, so that two statements inserting the same new ids take their locks in the same order (no deadlock). */
+const byClientId = (key: "requestId" | "eventId") => (a: Row, b: Row) => ((a[key] as string) < (b[key] as string) ? -1 : (a[key] as string) > (b[key] as string) ? 1 : 0);
 
 async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: Date): Promise<Set<string>> {
   return storeMany([{ actor, pending, receivedAt }]);
@@ -343,6 +359,10 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
       );
     }
   }
+  byKind.interaction.sort(byClientId("requestId"));
+  byKind.verdict.sort(byClientId("eventId"));
+  byKind.report.sort(byClientId("eventId"));
+  byKind.outcome.sort(byClientId("eventId"));
   const projectId = requests[0]!.actor.projectId;
   const { rows } = await pgPool().query<{ kind: string; id: string; job: string | null; payload: object | null }>({
     name: "rampart-ingest",

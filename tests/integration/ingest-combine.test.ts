@@ -16,7 +16,7 @@ let key: string;
 type Payload = { interactions: string[]; verdicts: string[] };
 
 async function outboxPayloads(): Promise<Payload[]> {
-  const rows = await db().outboxEvent.findMany({ where: { payload: { path: ["projectId"], equals: projectId } } });
+  const rows = await db().outboxEvent.findMany({ where: { payload: { path: ["projectId"], equals: projectId } }, orderBy: { id: "asc" } });
   return rows.map((r) => r.payload as unknown as Payload);
 }
 
@@ -55,6 +55,16 @@ describe("combining small ingest requests", () => {
     // …of which there are fewer than requests: they were combined.
     expect(payloads.length).toBeLessThan(40);
     expect(payloads.some((p) => p.interactions.length > 1)).toBe(true);
+  });
+
+  it("does not combine requests with large bodies (a statement is never larger than one batch could make it)", async () => {
+    const before = (await outboxPayloads()).length;
+    const big = Array.from({ length: 8 }, () => interaction({ response: "x".repeat(70 * 1024) }));
+    const answers = await Promise.all(big.map((e) => sendEvents(key, { events: [e] })));
+    expect(answers.map((a) => a.json.results[0].status)).toEqual(big.map(() => "accepted"));
+    const added = (await outboxPayloads()).slice(before);
+    expect(added).toHaveLength(8);
+    expect(added.every((p) => p.interactions.length === 1)).toBe(true);
   });
 
   it("fails only the request whose data Postgres refuses when it was combined with others", async () => {
