@@ -12,14 +12,14 @@ import { OFREP_PREFIX, routeOfrep, STREAM_PATH, type PlainRequest, type PlainRes
 import { handleStream } from "@/lib/flags/delivery/sse";
 import { onNodeBody } from "@/lib/http/read-node-body";
 import { CORS_HEADERS, handleCors } from "@/lib/http/cors";
-import { API_CONTENT_SECURITY_POLICY, HSTS, isTls, setBaselineHeaders } from "@/lib/http/security-headers";
+import { baselineHeaders, requestIsTls, setBaselineHeaders } from "@/lib/http/security-headers";
 
 /** Enough for the handler to see that a body is over its 64 KiB limit. */
 const MAX_BODY = 64 * 1024 + 1;
 
 /** What setBaselineHeaders and handleCors would have set on an OFREP answer, over plain http and over TLS. */
-const BASELINE: Readonly<Record<string, string>> = { "x-content-type-options": "nosniff", "content-security-policy": API_CONTENT_SECURITY_POLICY, ...CORS_HEADERS };
-const BASELINE_TLS: Readonly<Record<string, string>> = { ...BASELINE, "strict-transport-security": HSTS };
+const BASELINE: Readonly<Record<string, string>> = { ...baselineHeaders(OFREP_PREFIX, false), ...CORS_HEADERS };
+const BASELINE_TLS: Readonly<Record<string, string>> = { ...baselineHeaders(OFREP_PREFIX, true), ...CORS_HEADERS };
 
 class NodePlainRequest implements PlainRequest {
   readonly method: string;
@@ -101,8 +101,7 @@ export function handleOfrepNode(req: IncomingMessage, res: ServerResponse, appUr
   }
   onNodeBody(req, MAX_BODY, (body) => {
     try {
-      const proto = req.headers["x-forwarded-proto"];
-      const tls = isTls(Array.isArray(proto) ? proto[0] : proto, appUrl);
+      const tls = requestIsTls(req, appUrl);
       const out = routeOfrep(new NodePlainRequest(req, url, body), originOf(req))!;
       if (out instanceof Promise) out.then((o) => send(res, o, tls)).catch(() => res.destroy());
       else send(res, out, tls);

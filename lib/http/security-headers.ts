@@ -73,8 +73,31 @@ export function isApiPath(path: string): boolean {
  * lean paths and OFREP never pass through next.config's headers().
  */
 export function setBaselineHeaders(req: IncomingMessage, res: ServerResponse, path: string, appUrl: string): void {
-  res.setHeader("x-content-type-options", "nosniff");
-  if (isApiPath(path)) res.setHeader("content-security-policy", API_CONTENT_SECURITY_POLICY);
+  for (const [name, value] of Object.entries(baselineHeaders(path, requestIsTls(req, appUrl)))) res.setHeader(name, value);
+}
+
+type Headers = Readonly<Record<string, string>>;
+const PAGE_BASELINE: Headers = { "x-content-type-options": "nosniff" };
+const API_BASELINE: Headers = { ...PAGE_BASELINE, "content-security-policy": API_CONTENT_SECURITY_POLICY };
+const TLS: Headers = { "strict-transport-security": HSTS };
+const BASELINES = {
+  page: PAGE_BASELINE,
+  pageTls: { ...PAGE_BASELINE, ...TLS },
+  api: API_BASELINE,
+  apiTls: { ...API_BASELINE, ...TLS },
+} satisfies Record<string, Headers>;
+
+/**
+ * What setBaselineHeaders sets for a path, as one object that is never
+ * modified — for a layer that writes all of an answer's headers in one
+ * writeHead (the OFREP layer) instead of setHeader calls before it.
+ */
+export function baselineHeaders(path: string, tls: boolean): Headers {
+  return isApiPath(path) ? (tls ? BASELINES.apiTls : BASELINES.api) : tls ? BASELINES.pageTls : BASELINES.page;
+}
+
+/** isTls for a node:http request. */
+export function requestIsTls(req: IncomingMessage, appUrl: string | undefined): boolean {
   const proto = req.headers["x-forwarded-proto"];
-  if (isTls(Array.isArray(proto) ? proto[0] : proto, appUrl)) res.setHeader("strict-transport-security", HSTS);
+  return isTls(Array.isArray(proto) ? proto[0] : proto, appUrl);
 }
