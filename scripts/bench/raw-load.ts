@@ -72,8 +72,8 @@ export async function runRawLoad(opts: {
       let buf: Buffer = Buffer.alloc(0);
       let sentAt = 0;
       const send = () => {
-        if (performance.now() >= deadline || (opts.cycle === false && next >= opts.requests.length)) {
-          if (opts.cycle === false && next >= opts.requests.length) exhausted = true;
+        if (opts.cycle === false && next >= opts.requests.length) exhausted = true;
+        if (exhausted || performance.now() >= deadline) {
           socket.end();
           return;
         }

@@ -7,7 +7,7 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** V8 flags of the web process (see serve). */
-export const WEB_NODE_FLAGS = ["--no-allocation-site-pretenuring", "--max-semi-space-size=32"];
+const WEB_NODE_FLAGS = ["--no-allocation-site-pretenuring", "--max-semi-space-size=32"];
 
 export function serve({ port = 3000, env = process.env, log = console.log, logFile } = {}) {
   if (logFile) mkdirSync(dirname(logFile), { recursive: true });

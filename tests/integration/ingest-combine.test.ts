@@ -67,7 +67,7 @@ describe("combining small ingest requests", () => {
     expect(added.every((p) => p.interactions.length === 1)).toBe(true);
   });
 
-  it("fails only the request whose data Postgres refuses when it was combined with others", async () => {
+  it("fails only the request whose data Postgres refuses; the requests sent beside it are stored", async () => {
     // A constraint validation cannot know of stands in for any data error Postgres might raise.
     await pgPool().query(`ALTER TABLE "Interaction" ADD CONSTRAINT combine_test_poison CHECK ("modelId" <> 'poison') NOT VALID`);
     try {
