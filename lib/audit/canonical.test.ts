@@ -81,3 +81,22 @@ describe("canonical encoding, against the two-pass reference", () => {
     expect(canonicalJson(row)).toContain('"enc":"AQID"');
   });
 });
+
+describe("canonical key order, looked up for rows with many keys", () => {
+  const keys = ["id", "projectId", "requestId", "occurredAt", "modelId", "b", "a", "z", "10", "2"];
+  it("gives the same sorted order whatever order the same keys were set in", () => {
+    const forward = Object.fromEntries(keys.map((k, i) => [k, i]));
+    const backward = Object.fromEntries([...keys].reverse().map((k) => [k, keys.indexOf(k)]));
+    const first = canonicalJson(forward);
+    expect(canonicalJson(backward)).toBe(first);
+    expect(canonicalJson(forward)).toBe(first); // served from the lookup, and the lookup was not changed by the sort
+    expect(first).toBe('{"2":9,"10":8,"a":6,"b":5,"id":0,"modelId":4,"occurredAt":3,"projectId":1,"requestId":2,"z":7}');
+  });
+
+  it("is not fooled by another key set of the same size", () => {
+    const one = Object.fromEntries(keys.map((k, i) => [k, i]));
+    const other = Object.fromEntries(keys.map((k, i) => [`${k}x`, i]));
+    expect(canonicalJson(one)).not.toBe(canonicalJson(other));
+    expect(canonicalJson(other)).toContain('"ax":6,"bx":5');
+  });
+});

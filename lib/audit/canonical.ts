@@ -17,6 +17,29 @@ const isArrayIndex = (key: string) => ARRAY_INDEX.test(key) && Number(key) < 429
  */
 function canonicalKeyOrder(record: Record<string, unknown>): string[] {
   const keys = Object.keys(record);
+  if (keys.length < CACHE_FROM_KEYS) return sortedKeys(keys);
+  // Rows of one kind have the same keys in the same order: their order is sorted once.
+  for (const entry of orderCache) {
+    if (sameKeys(entry.keys, keys)) return entry.order;
+  }
+  const order = sortedKeys([...keys]);
+  if (orderCache.length >= ORDER_CACHE_SIZE) orderCache.shift();
+  orderCache.push({ keys, order });
+  return order;
+}
+
+/** Objects with this many keys or more have their order looked up (fewer sort faster than a lookup). */
+const CACHE_FROM_KEYS = 8;
+const ORDER_CACHE_SIZE = 16;
+const orderCache: { keys: readonly string[]; order: string[] }[] = [];
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sortedKeys(keys: string[]): string[] {
   let integers = 0;
   while (integers < keys.length && isArrayIndex(keys[integers]!)) integers++;
   if (integers === 0) return keys.sort();

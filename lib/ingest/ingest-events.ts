@@ -22,7 +22,7 @@ import {
   type ReportEvent,
   type VerdictEvent,
 } from "@/lib/ingest/schemas";
-import { INGEST_SQL, toRecord } from "@/lib/ingest/sql";
+import { INGEST_SQL } from "@/lib/ingest/sql";
 import { recordCosts, type CostSample } from "@/lib/flags/delivery/cost-breaker";
 import { countIngestResults } from "@/lib/metrics/process-counters";
 
@@ -33,6 +33,14 @@ export type IngestResult = {
   results: EventStatus[];
 };
 
+/**
+ * A row as the statement's JSON parameter carries it: times as ISO strings,
+ * bigints as decimal strings, bytes as base64 — so it is serialized once, as
+ * it is. Its canonical digest is the same as the typed row's (a Date and its
+ * ISO string, a bigint and its decimal string, bytes and their base64 all
+ * encode to the same JSON string), which is what verify recomputes from the
+ * row read back.
+ */
 type Row = Record<string, unknown>;
 type Kind = "interaction" | "verdict" | "report" | "outcome";
 type Pending = { index: number; kind: Kind; clientId: string; row: Row };
@@ -51,19 +59,19 @@ function peek(raw: unknown): { type: string | null; id: string | null } {
   return { type, id: typeof id === "string" ? id.slice(0, 200) : null };
 }
 
-async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environmentId: string, receivedAt: Date): Promise<Row> {
+async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environmentId: string, receivedAt: string): Promise<Row> {
   const prompt = redactValue(e.prompt);
   const response = redactText(e.response);
   const piiKinds = [...new Set([...prompt.kinds, ...response.kinds])].sort();
   const userRef = e.userId ? await pseudonymize(actor.projectId, e.userId) : null;
   const occurredAt = new Date(e.occurredAt);
 
-  let originalEnc: Uint8Array | null = null;
+  let originalEnc: string | null = null;
   let subjectKeyId: string | null = null;
   if (piiKinds.length > 0) {
     const key = await dataKeyFor(actor.projectId, userRef ?? ANONYMOUS_SUBJECT, occurredAt);
     if (key) {
-      originalEnc = encryptOriginal(key, { prompt: e.prompt, response: e.response });
+      originalEnc = Buffer.from(encryptOriginal(key, { prompt: e.prompt, response: e.response })).toString("base64");
       subjectKeyId = key.id;
     }
   }
@@ -72,7 +80,7 @@ async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environme
     projectId: actor.projectId,
     environmentId,
     requestId: e.requestId,
-    occurredAt,
+    occurredAt: occurredAt.toISOString(),
     receivedAt,
     modelProvider: e.model.provider,
     modelId: e.model.id,
@@ -94,7 +102,7 @@ async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environme
     latencyMs: e.latencyMs ?? null,
     tokensIn: e.tokens?.input ?? null,
     tokensOut: e.tokens?.output ?? null,
-    costMicros: e.cost === undefined ? null : BigInt(Math.round(e.cost * 1_000_000)),
+    costMicros: e.cost === undefined ? null : BigInt(Math.round(e.cost * 1_000_000)).toString(),
     provenance: e.provenance ?? null,
     gateRunId: e.gateRunId ?? null,
     gatePromptKey: e.gatePromptKey ?? null,
@@ -103,7 +111,7 @@ async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environme
   };
 }
 
-function verdictRow(actor: ApiKeyActor, e: VerdictEvent, receivedAt: Date): Row {
+function verdictRow(actor: ApiKeyActor, e: VerdictEvent, receivedAt: string): Row {
   const categories = e.categories ?? Object.keys(e.scores).filter((c) => e.scores[c]! >= 0.5);
   return {
     id: randomUUID(),
@@ -116,12 +124,12 @@ function verdictRow(actor: ApiKeyActor, e: VerdictEvent, receivedAt: Date): Row 
     categories: [...new Set(categories)].sort(),
     decision: upper(e.decision),
     action: upper(e.action),
-    occurredAt: new Date(e.occurredAt),
+    occurredAt: new Date(e.occurredAt).toISOString(),
     receivedAt,
   };
 }
 
-async function reportRow(actor: ApiKeyActor, e: ReportEvent, receivedAt: Date): Promise<Row> {
+async function reportRow(actor: ApiKeyActor, e: ReportEvent, receivedAt: string): Promise<Row> {
   return {
     id: randomUUID(),
     projectId: actor.projectId,
@@ -131,12 +139,12 @@ async function reportRow(actor: ApiKeyActor, e: ReportEvent, receivedAt: Date): 
     // Free text from end users may itself contain personal data.
     text: e.text === undefined ? null : redactText(e.text).text,
     reporterRef: e.reporterId ? await pseudonymize(actor.projectId, e.reporterId) : null,
-    occurredAt: new Date(e.occurredAt),
+    occurredAt: new Date(e.occurredAt).toISOString(),
     receivedAt,
   };
 }
 
-async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: Date): Promise<Row> {
+async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: string): Promise<Row> {
   return {
     id: randomUUID(),
     projectId: actor.projectId,
@@ -146,14 +154,14 @@ async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: Date)
     userRef: e.userId ? await pseudonymize(actor.projectId, e.userId) : null,
     flagState: e.flags,
     requestId: e.requestId ?? null,
-    occurredAt: new Date(e.occurredAt),
+    occurredAt: new Date(e.occurredAt).toISOString(),
     receivedAt,
   };
 }
 
 /** bodyBytes: the request body's size, when known; only small requests are combined (see COMBINE_UP_TO). */
 export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[], opts: { bodyBytes?: number } = {}): Promise<IngestResult> {
-  const receivedAt = new Date();
+  const receivedAt = new Date().toISOString();
   const results: EventStatus[] = new Array(rawEvents.length);
   const pending: Pending[] = [];
   const seen = new Set<string>();
@@ -213,9 +221,9 @@ export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[], opt
       projectId: actor.projectId,
       environmentId: r.environmentId as string,
       userRef: r.userRef as string,
-      costMicros: r.costMicros as bigint,
+      costMicros: BigInt(r.costMicros as string),
       flags: r.flagState as CostSample["flags"],
-      occurredAt: r.occurredAt as Date,
+      occurredAt: new Date(r.occurredAt as string),
     });
   }
   // Counted only once stored, so a retried batch ("duplicate") never counts twice.
@@ -253,11 +261,11 @@ const COMBINE_MAX_BYTES = 1024 * 1024;
  */
 const COMBINE_LANES = 2;
 
-type StoreRequest = { actor: ApiKeyActor; pending: Pending[]; receivedAt: Date; bytes: number; resolve: (ids: Set<string>) => void; reject: (err: unknown) => void };
+type StoreRequest = { actor: ApiKeyActor; pending: Pending[]; receivedAt: string; bytes: number; resolve: (ids: Set<string>) => void; reject: (err: unknown) => void };
 type Lane = { running: number; queue: StoreRequest[] };
 const lanes = new Map<string, Lane>();
 
-function storeCombined(actor: ApiKeyActor, pending: Pending[], receivedAt: Date, bytes: number): Promise<Set<string>> {
+function storeCombined(actor: ApiKeyActor, pending: Pending[], receivedAt: string, bytes: number): Promise<Set<string>> {
   return new Promise((resolve, reject) => {
     let lane = lanes.get(actor.projectId);
     if (!lane) lanes.set(actor.projectId, (lane = { running: 0, queue: [] }));
@@ -331,7 +339,7 @@ function isRequestScopedError(err: unknown): boolean {
 /** Client ids in one order in every statement, so that two statements inserting the same new ids take their locks in the same order (no deadlock). */
 const byClientId = (key: "requestId" | "eventId") => (a: Row, b: Row) => ((a[key] as string) < (b[key] as string) ? -1 : (a[key] as string) > (b[key] as string) ? 1 : 0);
 
-async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: Date): Promise<Set<string>> {
+async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: string): Promise<Set<string>> {
   return storeMany([{ actor, pending, receivedAt }]);
 }
 
@@ -341,22 +349,20 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
   const audits: Row[] = [];
   for (const { actor, pending, receivedAt } of requests) {
     for (const p of pending) {
-      byKind[p.kind].push(toRecord(p.row));
-      audits.push(
-        toRecord({
-          orgId: null,
-          projectId: actor.projectId,
-          actorType: "API_KEY",
-          actorId: actor.keyId,
-          actorLabel: actor.keyName,
-          action: `${p.kind}.ingested`,
-          targetType: p.kind,
-          targetId: p.row.id,
-          // The digest ties the evidence row's exact content into the audit chain.
-          metadata: { [p.kind === "interaction" ? "requestId" : "eventId"]: p.clientId, digest: canonicalDigest(p.row) },
-          createdAt: receivedAt,
-        }),
-      );
+      byKind[p.kind].push(p.row);
+      audits.push({
+        orgId: null,
+        projectId: actor.projectId,
+        actorType: "API_KEY",
+        actorId: actor.keyId,
+        actorLabel: actor.keyName,
+        action: `${p.kind}.ingested`,
+        targetType: p.kind,
+        targetId: p.row.id,
+        // The digest ties the evidence row's exact content into the audit chain.
+        metadata: { [p.kind === "interaction" ? "requestId" : "eventId"]: p.clientId, digest: canonicalDigest(p.row) },
+        createdAt: receivedAt,
+      });
     }
   }
   byKind.interaction.sort(byClientId("requestId"));

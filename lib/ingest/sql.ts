@@ -141,15 +141,3 @@ o_ins AS (
 )
 SELECT kind, id::text AS id, NULL::text AS job, NULL::jsonb AS payload FROM inserted
 UNION ALL SELECT 'outbox', id::text, job, payload FROM o_ins`;
-
-/** JSON-safe copy of a row for the recordset parameter. */
-export function toRecord(row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) {
-    if (typeof v === "bigint") out[k] = v.toString();
-    else if (v instanceof Uint8Array) out[k] = Buffer.from(v).toString("base64");
-    else if (v instanceof Date) out[k] = v.toISOString();
-    else out[k] = v;
-  }
-  return out;
-}
