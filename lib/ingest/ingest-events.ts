@@ -4,7 +4,7 @@
 // with its audit events and an outbox row — in one statement before the
 // caller acknowledges; retries with the same ids are answered "duplicate".
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { uuid7 } from "@/lib/ids/uuid7";
 import type { ZodError } from "zod";
 import { pgPool } from "@/lib/db";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
@@ -76,7 +76,7 @@ async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environme
     }
   }
   return {
-    id: randomUUID(),
+    id: uuid7(),
     projectId: actor.projectId,
     environmentId,
     requestId: e.requestId,
@@ -114,7 +114,7 @@ async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environme
 function verdictRow(actor: ApiKeyActor, e: VerdictEvent, receivedAt: string): Row {
   const categories = e.categories ?? Object.keys(e.scores).filter((c) => e.scores[c]! >= 0.5);
   return {
-    id: randomUUID(),
+    id: uuid7(),
     projectId: actor.projectId,
     requestId: e.requestId,
     eventId: e.eventId,
@@ -131,7 +131,7 @@ function verdictRow(actor: ApiKeyActor, e: VerdictEvent, receivedAt: string): Ro
 
 async function reportRow(actor: ApiKeyActor, e: ReportEvent, receivedAt: string): Promise<Row> {
   return {
-    id: randomUUID(),
+    id: uuid7(),
     projectId: actor.projectId,
     requestId: e.requestId,
     eventId: e.eventId,
@@ -146,7 +146,7 @@ async function reportRow(actor: ApiKeyActor, e: ReportEvent, receivedAt: string)
 
 async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: string): Promise<Row> {
   return {
-    id: randomUUID(),
+    id: uuid7(),
     projectId: actor.projectId,
     eventId: e.eventId,
     name: e.name,

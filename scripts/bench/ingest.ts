@@ -19,6 +19,7 @@ import { defaultEnvironments } from "@/lib/projects/defaults";
 import { disconnectRedis } from "@/lib/redis";
 import { closeQueues } from "@/lib/queues/producers";
 import { interactionColumns } from "@/lib/ingest/sql";
+import { uuid7 } from "@/lib/ids/uuid7";
 import { rawRequest, runRawLoad, summarizeRaw, type RawLoadResult } from "./raw-load";
 
 const baseUrl = process.env.BENCH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
@@ -88,14 +89,14 @@ function load(url: URL, requests: Buffer[], secs = seconds) {
 }
 
 async function rawInsert(projectId: string, environmentId: string, rows: number) {
-  // The same columns and the same kind of content as ingest stores, in 100-row
-  // multi-row INSERTs over `concurrency` connections.
+  // The same columns, the same kind of content and the same kind of ids (uuid7) as
+  // ingest stores, in 100-row multi-row INSERTs over `concurrency` connections.
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: concurrency });
   const cols = interactionColumns.map(([n]) => n).filter((n) => n !== "originalEnc" && n !== "subjectKeyId");
   const makeRow = () => {
     const i = interaction();
     const v: Record<string, unknown> = {
-      id: randomUUID(), projectId, environmentId, requestId: `raw-${i.requestId}`, occurredAt: new Date(), receivedAt: new Date(),
+      id: uuid7(), projectId, environmentId, requestId: `raw-${i.requestId}`, occurredAt: new Date(), receivedAt: new Date(),
       modelProvider: i.model.provider, modelId: i.model.id, modelVersion: i.model.version, promptTemplateId: i.promptTemplate.id,
       promptTemplateVersion: i.promptTemplate.version, promptRedacted: JSON.stringify(i.prompt), responseRedacted: i.response, piiKinds: [],
       flagState: JSON.stringify(i.flags), ...i.cohort, userRef: "x".repeat(43), latencyMs: i.latencyMs, tokensIn: 420, tokensOut: 180,
