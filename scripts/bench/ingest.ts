@@ -127,6 +127,32 @@ async function rawInsert(projectId: string, environmentId: string, rows: number)
   return { rows: batches * 100, seconds: Number(secs.toFixed(2)), rowsPerSecond: Math.round((batches * 100) / secs) };
 }
 
+/**
+ * Seconds until the worker has processed everything committed so far (no
+ * ingest outbox row of the bench project left unprocessed). Ingest answers once events are committed;
+ * triage, counters and rollups follow in the worker. A phase's rate is only
+ * sustainable if the worker keeps up, so each phase reports how far behind it
+ * left the worker, and the next phase starts only once it has caught up.
+ */
+async function workerCaughtUp(projectId: string, limitSeconds = 300): Promise<number> {
+  const started = performance.now();
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  try {
+    for (;;) {
+      const { rows } = await pool.query<{ left: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM "OutboxEvent" WHERE "processedAt" IS NULL AND queue = 'ingest' AND payload->>'projectId' = $1) AS left`,
+        [projectId],
+      );
+      const secs = (performance.now() - started) / 1000;
+      if (!rows[0]!.left) return Number(secs.toFixed(1));
+      if (secs > limitSeconds) throw new Error(`the worker had not caught up ${limitSeconds} s after a phase (is it running?)`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
 async function startNextOnly(port: number): Promise<() => void> {
   const child = spawn(process.execPath, ["dist/server.mjs"], { env: { ...process.env, PORT: String(port), RAMPART_LEAN_HTTP: "0", NODE_ENV: "production" }, stdio: "ignore" });
   const deadline = Date.now() + 60_000;
@@ -152,8 +178,9 @@ async function main() {
   await load(url, prebuilt(url, key, 2_000, 1), 2);
 
   const phases = new Set((process.env.BENCH_PHASES ?? "batched,single,raw").split(","));
-  const batched = phases.has("batched") ? summarize(await load(url, prebuilt(url, key, batchCount, 100)), 100) : null;
-  const single = phases.has("single") ? summarize(await load(url, prebuilt(url, key, singleCount, 1)), 1) : null;
+  await workerCaughtUp(projectId);
+  const batched = phases.has("batched") ? { ...summarize(await load(url, prebuilt(url, key, batchCount, 100)), 100), workerCaughtUpSecondsAfter: await workerCaughtUp(projectId) } : null;
+  const single = phases.has("single") ? { ...summarize(await load(url, prebuilt(url, key, singleCount, 1)), 1), workerCaughtUpSecondsAfter: await workerCaughtUp(projectId) } : null;
   const raw = phases.has("raw")
     ? await rawInsert(projectId, environmentId, Math.max(10_000, Math.min((batched?.eventsPerSecond ?? 0) * seconds, 200_000)))
     : null;
