@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalDigest, canonicalJson } from "./canonical";
+import { createHash } from "node:crypto";
+import { canonicalDigest, canonicalJson, jsonBytesAndDigest, withCanonicalKeyOrder } from "./canonical";
 
 describe("canonical encoding", () => {
   it("sorts keys at every depth", () => {
@@ -72,6 +73,66 @@ describe("canonical encoding, against the two-pass reference", () => {
       const v = gen(0);
       expect(canonicalJson(v)).toBe(reference(v));
     }
+  });
+
+  // Values already in canonical shape (keys sorted, no null members, only JSON types) take the
+  // native JSON.stringify path; the reference must not be able to tell.
+  function canonicalShaped(depth: number): unknown {
+    const r = rand();
+    if (depth > 3 || r < 0.35) {
+      const leaf = Math.floor(rand() * 5);
+      return [true, false, Math.round(rand() * 1e6) / 7, -0, null][leaf] ?? strings[Math.floor(rand() * strings.length)];
+    }
+    if (r < 0.6) return Array.from({ length: Math.floor(rand() * 4) }, () => canonicalShaped(depth + 1));
+    const keys = new Set<string>();
+    for (let i = Math.floor(rand() * 6); i > 0; i--) keys.add(strings[Math.floor(rand() * strings.length)]!);
+    const o: Record<string, unknown> = {};
+    for (const k of [...keys].sort()) {
+      const v = canonicalShaped(depth + 1);
+      if (v !== null) o[k] = v;
+    }
+    return o;
+  }
+
+  it("agrees on 5,000 generated values in canonical shape (the native path), and on them with a null member added", () => {
+    let objects = 0;
+    for (let i = 0; i < 5000; i++) {
+      const v = canonicalShaped(0);
+      expect(canonicalJson(v)).toBe(reference(v));
+      if (v && typeof v === "object" && !Array.isArray(v)) {
+        objects++;
+        expect(canonicalJson(v)).toBe(JSON.stringify(v));
+        const withNull = { ...v, zzz: null };
+        expect(canonicalJson(withNull)).toBe(reference(withNull));
+      }
+    }
+    expect(objects).toBeGreaterThan(500);
+  });
+
+  it("gives the digest and plain JSON bytes of a row in one go, whatever its shape", () => {
+    const shaped = { a: "Orders \u2192 Help", b: [1, null, { c: true }], id: "x" };
+    const unsorted = { id: "x", a: "Orders \u2192 Help", b: [1, null, { c: true }] };
+    const nested = { a: { z: 1, y: null }, id: "x" };
+    const typed = { at: new Date(0), cost: 12n, id: "x" };
+    for (const row of [shaped, unsorted, nested]) {
+      const { json, digest } = jsonBytesAndDigest(row);
+      expect(json.toString("utf8")).toBe(JSON.stringify(row));
+      expect(digest).toBe(canonicalDigest(row));
+      expect(digest).toBe(createHash("sha256").update(reference(row)).digest("hex"));
+    }
+    expect(canonicalDigest(shaped)).toBe(canonicalDigest(unsorted));
+    expect(canonicalJson(typed)).toBe(reference(typed));
+  });
+
+  it("copies values with keys in canonical order, keeping nulls, arrays and a __proto__ key as data", () => {
+    const source = JSON.parse('{"b":{"y":1,"x":null},"a":[{"d":1,"c":2}],"__proto__":{"polluted":true},"10":1,"2":2}') as Record<string, unknown>;
+    const copy = withCanonicalKeyOrder(source);
+    expect(JSON.stringify(copy)).toBe('{"2":2,"10":1,"__proto__":{"polluted":true},"a":[{"c":2,"d":1}],"b":{"x":null,"y":1}}');
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // (The reference cannot say: its own copy turns "__proto__" into a prototype.)
+    expect(canonicalJson(copy)).toBe(canonicalJson(source));
+    expect(canonicalJson(copy)).toBe('{"2":2,"10":1,"__proto__":{"polluted":true},"a":[{"c":2,"d":1}],"b":{"y":1}}');
   });
 
   it("agrees on an ingested row's shape, including a Buffer that is a slice of a larger one", () => {

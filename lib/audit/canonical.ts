@@ -85,10 +85,50 @@ function encode(value: unknown): string {
   }
 }
 
-// One pass straight to text: ingest digests every stored row, so this is on
-// the hot path (an intermediate sorted copy of each row cost twice as much).
+/**
+ * Whether JSON.stringify(value) is already value's canonical JSON: strings,
+ * booleans, finite numbers, arrays of such (null elements allowed), and plain
+ * objects whose keys are in canonical order with no null or undefined
+ * member. Ingest builds its rows that way, so their canonical JSON comes from
+ * the native JSON.stringify instead of the encoder below.
+ */
+function stringifiesCanonically(value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (value === null) return true; // an array element (object members are checked below)
+      if (Array.isArray(value)) {
+        for (const v of value as unknown[]) if (v !== undefined && !stringifiesCanonically(v)) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false; // Date, bytes, anything with its own toJSON
+      const record = value as Record<string, unknown>;
+      let previous: string | null = null; // the last non-integer key
+      for (const key of Object.keys(record)) {
+        const code = key.charCodeAt(0);
+        const integer = code >= 48 && code <= 57 && isArrayIndex(key);
+        if (integer ? previous !== null : previous !== null && !(previous < key)) return false;
+        if (!integer) previous = key;
+        const v = record[key];
+        if (v === null || v === undefined || !stringifiesCanonically(v)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// Straight to text: ingest digests every stored row, so this is on the hot
+// path (an intermediate sorted copy of each row cost twice as much).
 export function canonicalJson(value: unknown): string {
-  return value === null || value === undefined ? "null" : encode(value);
+  if (value === null || value === undefined) return "null";
+  return stringifiesCanonically(value) ? JSON.stringify(value) : encode(value);
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -98,4 +138,32 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 export function canonicalDigest(value: unknown): string {
   return sha256Hex(canonicalJson(value));
+}
+
+/**
+ * A JSON value's JSON.stringify as UTF-8 bytes, and its canonical digest: one
+ * serialization, one UTF-8 encoding and a hash of those bytes when the value
+ * is already in canonical shape (as ingest's rows are), two otherwise.
+ */
+export function jsonBytesAndDigest(value: Record<string, unknown>): { json: Buffer; digest: string } {
+  const text = JSON.stringify(value);
+  const json = Buffer.from(text, "utf8");
+  return { json, digest: stringifiesCanonically(value) ? sha256Hex(json) : canonicalDigest(value) };
+}
+
+/** A copy with every object's keys in canonical order (JSON's meaning, and jsonb's storage, do not depend on key order). */
+export function withCanonicalKeyOrder<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => withCanonicalKeyOrder(v)) as T;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) {
+    const v = withCanonicalKeyOrder(record[key]);
+    // A plain assignment of "__proto__" would set the copy's prototype instead of a key.
+    if (key === "__proto__") Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out as T;
 }

@@ -8,7 +8,7 @@ import { uuid7 } from "@/lib/ids/uuid7";
 import type { ZodError } from "zod";
 import { pgPool } from "@/lib/db";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
-import { canonicalDigest } from "@/lib/audit/canonical";
+import { jsonBytesAndDigest, withCanonicalKeyOrder } from "@/lib/audit/canonical";
 import { redactText, redactValue } from "@/lib/pii/detect";
 import { ANONYMOUS_SUBJECT, pseudonymize } from "@/lib/privacy/pseudonym";
 import { dataKeyFor, encryptOriginal } from "@/lib/privacy/subject-keys";
@@ -92,7 +92,7 @@ async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environme
     originalEnc,
     subjectKeyId,
     piiKinds,
-    flagState: e.flags,
+    flagState: withCanonicalKeyOrder(e.flags),
     platform: e.cohort.platform ?? null,
     region: e.cohort.region ?? null,
     deviceClass: e.cohort.deviceClass ?? null,
@@ -103,7 +103,7 @@ async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environme
     tokensIn: e.tokens?.input ?? null,
     tokensOut: e.tokens?.output ?? null,
     costMicros: e.cost === undefined ? null : BigInt(Math.round(e.cost * 1_000_000)).toString(),
-    provenance: e.provenance ?? null,
+    provenance: e.provenance === undefined ? null : withCanonicalKeyOrder(e.provenance),
     gateRunId: e.gateRunId ?? null,
     gatePromptKey: e.gatePromptKey ?? null,
     errorType: e.error?.type ?? null,
@@ -120,7 +120,7 @@ function verdictRow(actor: ApiKeyActor, e: VerdictEvent, receivedAt: string): Ro
     eventId: e.eventId,
     classifier: e.classifier.name,
     classifierVersion: e.classifier.version ?? null,
-    scores: e.scores,
+    scores: withCanonicalKeyOrder(e.scores),
     categories: [...new Set(categories)].sort(),
     decision: upper(e.decision),
     action: upper(e.action),
@@ -152,11 +152,34 @@ async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: strin
     name: e.name,
     value: e.value,
     userRef: e.userId ? await pseudonymize(actor.projectId, e.userId) : null,
-    flagState: e.flags,
+    flagState: withCanonicalKeyOrder(e.flags),
     requestId: e.requestId ?? null,
     occurredAt: new Date(e.occurredAt).toISOString(),
     receivedAt,
   };
+}
+
+/** Each kind's keys in canonical order (every row of a kind has the same keys: the builders above are literals). */
+const keyOrder = new Map<Kind, string[]>();
+
+/**
+ * The row with its keys in canonical order and its null members left out
+ * (jsonb_to_recordset reads a missing key as NULL, and the canonical encoding
+ * drops nulls anyway): JSON.stringify of it is its canonical JSON, so it is
+ * serialized once for both the digest and the statement. Its nested values
+ * are copies in canonical order already (redactValue, withCanonicalKeyOrder);
+ * one with a null member inside is still stored as it came, and digested the
+ * slower way (jsonBytesAndDigest).
+ */
+function inCanonicalShape(kind: Kind, row: Row): Row {
+  let keys = keyOrder.get(kind);
+  if (!keys) keyOrder.set(kind, (keys = Object.keys(row).sort()));
+  const out: Row = {};
+  for (const key of keys) {
+    const v = row[key];
+    if (v !== null && v !== undefined) out[key] = v;
+  }
+  return out;
 }
 
 /** bodyBytes: the request body's size, when known; only small requests are combined (see COMBINE_UP_TO). */
@@ -204,7 +227,7 @@ export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[], opt
     } else {
       row = await outcomeRow(actor, e, receivedAt);
     }
-    pending.push({ index, kind: e.type, clientId, row });
+    pending.push({ index, kind: e.type, clientId, row: inCanonicalShape(e.type, row) });
   }
 
   const bytes = opts.bodyBytes ?? Infinity;
@@ -337,7 +360,29 @@ function isRequestScopedError(err: unknown): boolean {
 }
 
 /** Client ids in one order in every statement, so that two statements inserting the same new ids take their locks in the same order (no deadlock). */
-const byClientId = (key: "requestId" | "eventId") => (a: Row, b: Row) => ((a[key] as string) < (b[key] as string) ? -1 : (a[key] as string) > (b[key] as string) ? 1 : 0);
+const byClientId = (key: "requestId" | "eventId") => ({ row: a }: Serialized, { row: b }: Serialized) =>
+  (a[key] as string) < (b[key] as string) ? -1 : (a[key] as string) > (b[key] as string) ? 1 : 0;
+
+type Serialized = { row: Row; json: Buffer };
+
+/**
+ * A JSON array of the rows, as a binary jsonb parameter (a version byte, 1,
+ * then the JSON text): the rows' UTF-8 bytes, made once for their digests,
+ * are copied as they are, instead of the driver measuring and encoding
+ * another ~300 KB string per batch.
+ */
+function jsonbArray(items: Serialized[]): Buffer {
+  const parts: Buffer[] = [JSONB_ARRAY_START];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(COMMA);
+    parts.push(items[i]!.json);
+  }
+  parts.push(ARRAY_END);
+  return Buffer.concat(parts);
+}
+const JSONB_ARRAY_START = Buffer.from([1, 0x5b]); // jsonb binary format version 1, "["
+const COMMA = Buffer.from(",");
+const ARRAY_END = Buffer.from("]");
 
 async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: string): Promise<Set<string>> {
   return storeMany([{ actor, pending, receivedAt }]);
@@ -345,11 +390,12 @@ async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: string)
 
 /** Stores the accepted events of one or more requests of one project in one statement; returns the ids inserted (not duplicates). */
 async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "receivedAt">[]): Promise<Set<string>> {
-  const byKind: Record<Kind, Row[]> = { interaction: [], verdict: [], report: [], outcome: [] };
+  const byKind: Record<Kind, Serialized[]> = { interaction: [], verdict: [], report: [], outcome: [] };
   const audits: Row[] = [];
   for (const { actor, pending, receivedAt } of requests) {
     for (const p of pending) {
-      byKind[p.kind].push(p.row);
+      const { json, digest } = jsonBytesAndDigest(p.row);
+      byKind[p.kind].push({ row: p.row, json });
       audits.push({
         orgId: null,
         projectId: actor.projectId,
@@ -360,7 +406,7 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
         targetType: p.kind,
         targetId: p.row.id,
         // The digest ties the evidence row's exact content into the audit chain.
-        metadata: { [p.kind === "interaction" ? "requestId" : "eventId"]: p.clientId, digest: canonicalDigest(p.row) },
+        metadata: { [p.kind === "interaction" ? "requestId" : "eventId"]: p.clientId, digest },
         createdAt: receivedAt,
       });
     }
@@ -373,7 +419,7 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
   const { rows } = await pgPool().query<{ kind: string; id: string; job: string | null; payload: object | null }>({
     name: "rampart-ingest",
     text: INGEST_SQL,
-    values: [JSON.stringify(byKind.interaction), JSON.stringify(byKind.verdict), JSON.stringify(byKind.report), JSON.stringify(audits), projectId, JSON.stringify(byKind.outcome)],
+    values: [jsonbArray(byKind.interaction), jsonbArray(byKind.verdict), jsonbArray(byKind.report), JSON.stringify(audits), projectId, jsonbArray(byKind.outcome)],
   });
   // Committed: hand the outbox row to the queue now (the relay covers any miss).
   const outbox = rows.filter((r) => r.kind === "outbox");

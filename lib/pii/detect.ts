@@ -695,7 +695,9 @@ export function redactValue(value: unknown): { value: unknown; kinds: PiiKind[] 
   const open = (source: Container): Frame => {
     const target: Container = Array.isArray(source) ? [] : {};
     copies.set(source, target);
-    return { source, target, keys: Array.isArray(source) ? null : Object.keys(source), next: 0 };
+    // Keys in sorted order: JSON's meaning and jsonb's storage do not depend on it, and a copy in
+    // canonical order is digested by the native JSON.stringify (lib/audit/canonical.ts).
+    return { source, target, keys: Array.isArray(source) ? null : Object.keys(source).sort(), next: 0 };
   };
   const root = open(value);
   const stack: Frame[] = [root];

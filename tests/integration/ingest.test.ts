@@ -6,6 +6,8 @@ import { createApiKey } from "@/lib/api-keys/create-api-key";
 import { revokeApiKey } from "@/lib/api-keys/revoke-api-key";
 import { decryptOriginal } from "@/lib/privacy/subject-keys";
 import type { UserActor } from "@/lib/auth/actor-types";
+import { sealPendingAuditEvents } from "@/lib/audit/seal-pending-audit-events";
+import { verifyChains } from "@/lib/audit/verify-chains";
 import { makeTenant, memberActor } from "./fixtures";
 import { interaction, report, sendEvents, sendReport, verdict } from "./ingest-helpers";
 
@@ -52,6 +54,39 @@ describe("POST /api/v1/events", () => {
     const stored = await db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId, requestId: i.requestId } } });
     expect(stored).toMatchObject({ modelId: "gpt-4.1-mini", costMicros: 4200n, latencyMs: 812, region: "eu-west", tokensIn: 120 });
     expect(stored.flagState).toEqual(i.flags);
+  });
+
+  it("stores nested data as sent, nulls included, whatever its key order, and the project's chain verifies", async () => {
+    // Rows in canonical shape are digested by JSON.stringify; a null inside (a flag whose value is null)
+    // takes the encoder instead. Both must store what came and digest what verify recomputes.
+    const flags = { "z-flag": { version: 2, value: null }, "a-flag": { variant: "b", value: "x" } };
+    const prompt = [{ content: "Mail me at ann@example.com", role: "user", name: "ann" }];
+    const plain = interaction({ flags: { "model-tier": { version: 9, value: "mini" } }, prompt, provenance: [{ source: "guess", end: 5, start: 0 }] });
+    const withNull = interaction({ flags, cost: 0.5 });
+    const v = verdict(plain.requestId, { scores: { S10: 0.91, A: 0.2, S1: 0.02 } });
+    const res = await sendEvents(key, { events: [plain, withNull, v] });
+    expect(res.json).toMatchObject({ accepted: 3, rejected: 0 });
+
+    const stored = async (requestId: string) => db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId, requestId } } });
+    const a = await stored(plain.requestId);
+    expect(a.flagState).toEqual({ "model-tier": { value: "mini", version: 9 } });
+    expect(a.promptRedacted).toEqual([{ role: "user", name: "ann", content: "Mail me at [EMAIL]" }]);
+    expect(a.provenance).toEqual([{ start: 0, end: 5, source: "guess" }]);
+    expect(a.piiKinds).toEqual(["email"]);
+    expect(await decryptOriginal(a.subjectKeyId!, a.originalEnc!)).toEqual({ prompt, response: plain.response });
+    expect(a.gateRunId).toBeNull();
+    const b = await stored(withNull.requestId);
+    expect(b.flagState).toEqual(flags);
+    expect(b.costMicros).toBe(500_000n);
+    expect(b.originalEnc).toBeNull();
+    const sv = await db().verdict.findFirstOrThrow({ where: { projectId, eventId: v.eventId } });
+    expect(sv.scores).toEqual({ S10: 0.91, A: 0.2, S1: 0.02 });
+    expect(sv.categories).toEqual(["S10"]);
+
+    await sealPendingAuditEvents({ maxEvents: 100_000 });
+    const report = await verifyChains({ projectId });
+    expect(report.chains[0]).toMatchObject({ ok: true });
+    expect(report.chains[0]!.length).toBeGreaterThanOrEqual(3);
   });
 
   it("answers a retry with 'duplicate' and changes nothing", async () => {
