@@ -18,9 +18,27 @@ async function projectSecret(projectId: string): Promise<Buffer> {
   return secret;
 }
 
+/**
+ * Recent pseudonyms per project, so that a user seen again (most traffic)
+ * costs a lookup instead of an HMAC (~5% of the web process's CPU under
+ * batched ingest). Bounded: the oldest entry goes when a project's is full.
+ */
+const recent = new Map<string, Map<string, string>>();
+const RECENT_PER_PROJECT = 10_000;
+
+function remember(projectId: string, rawUserId: string, ref: string): string {
+  let refs = recent.get(projectId);
+  if (!refs) recent.set(projectId, (refs = new Map()));
+  if (refs.size >= RECENT_PER_PROJECT) refs.delete(refs.keys().next().value!);
+  refs.set(rawUserId, ref);
+  return ref;
+}
+
 export async function pseudonymize(projectId: string, rawUserId: string): Promise<string> {
+  const known = recent.get(projectId)?.get(rawUserId);
+  if (known !== undefined) return known;
   const secret = await projectSecret(projectId);
-  return createHmac("sha256", secret).update(rawUserId, "utf8").digest("base64url");
+  return remember(projectId, rawUserId, createHmac("sha256", secret).update(rawUserId, "utf8").digest("base64url"));
 }
 
 /** pseudonymize without I/O: null until the project's secret has been loaded by pseudonymize. */
