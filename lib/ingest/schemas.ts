@@ -19,10 +19,13 @@ const text = (max: number) =>
 const INT32_MAX = 2_147_483_647;
 const id = text(200).min(1, "is required");
 const key = text(100).min(1);
-// Postgres stores no year 0 (a "0000-…" time, or "0001-01-01T00:00:00+01:00", would fail the batch with a 500).
+// Times are stored as their UTC ISO string: Postgres has no year 0 (a "0000-…" time, or
+// "0001-01-01T00:00:00+01:00", failed the batch with a 500), and a UTC year past 9999
+// ("9999-12-31T23:59:59-01:00" is "+010000-…") is a string it cannot read.
 const timestamp = z.iso
   .datetime({ offset: true, message: "must be an ISO-8601 date-time" })
-  .refine((s) => new Date(s).getUTCFullYear() >= 1, "must be in year 1 or later");
+  .refine((s) => new Date(s).getUTCFullYear() >= 1, "must be in year 1 or later")
+  .refine((s) => new Date(s).getUTCFullYear() <= 9999, "must be in year 9999 or earlier (in UTC)");
 
 const messagePart = z.object({ type: z.literal("text"), text: text(512 * 1024) });
 export const chatMessageSchema = z.object({

@@ -218,6 +218,7 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
       ["occurredAt", 1700000000],
       ["occurredAt", "0000-06-01T00:00:00Z"],
       ["occurredAt", "0001-01-01T00:00:00+01:00"],
+      ["occurredAt", "9999-12-31T23:59:59-01:00"], // year 10000 in UTC, which Postgres cannot read back from an ISO string (was a 500)
       ["model", "gpt"],
       ["model", { provider: [], id: {} }],
       ["prompt", { deeply: { nested: { object: [1, [2, [3]]] } } }],
