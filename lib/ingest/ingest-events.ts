@@ -10,7 +10,7 @@ import { pgPool } from "@/lib/db";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
 import { jsonBytesAndDigest, withCanonicalKeyOrder } from "@/lib/audit/canonical";
 import { redactText, redactValue } from "@/lib/pii/detect";
-import { ANONYMOUS_SUBJECT, pseudonymize } from "@/lib/privacy/pseudonym";
+import { ANONYMOUS_SUBJECT, pseudonymizeForIngest } from "@/lib/privacy/pseudonym";
 import { dataKeyFor, encryptOriginal } from "@/lib/privacy/subject-keys";
 import { enqueueCommitted } from "@/lib/outbox/enqueue-committed";
 import { projectEnvironments } from "@/lib/ingest/environments";
@@ -22,7 +22,7 @@ import {
   type ReportEvent,
   type VerdictEvent,
 } from "@/lib/ingest/schemas";
-import { INGEST_SQL } from "@/lib/ingest/sql";
+import { INGEST_SQL, interactionColumns, outcomeColumns, reportColumns, verdictColumns } from "@/lib/ingest/sql";
 import { recordCosts, type CostSample } from "@/lib/flags/delivery/cost-breaker";
 import { countIngestResults } from "@/lib/metrics/process-counters";
 
@@ -63,7 +63,7 @@ async function interactionRow(actor: ApiKeyActor, e: InteractionEvent, environme
   const prompt = redactValue(e.prompt);
   const response = redactText(e.response);
   const piiKinds = [...new Set([...prompt.kinds, ...response.kinds])].sort();
-  const userRef = e.userId ? await pseudonymize(actor.projectId, e.userId) : null;
+  const userRef = e.userId ? await pseudonymizeForIngest(actor.projectId, e.userId) : null;
   const occurredAt = new Date(e.occurredAt);
 
   let originalEnc: string | null = null;
@@ -138,7 +138,7 @@ async function reportRow(actor: ApiKeyActor, e: ReportEvent, receivedAt: string)
     category: upper(e.category),
     // Free text from end users may itself contain personal data.
     text: e.text === undefined ? null : redactText(e.text).text,
-    reporterRef: e.reporterId ? await pseudonymize(actor.projectId, e.reporterId) : null,
+    reporterRef: e.reporterId ? await pseudonymizeForIngest(actor.projectId, e.reporterId) : null,
     occurredAt: new Date(e.occurredAt).toISOString(),
     receivedAt,
   };
@@ -151,7 +151,7 @@ async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: strin
     eventId: e.eventId,
     name: e.name,
     value: e.value,
-    userRef: e.userId ? await pseudonymize(actor.projectId, e.userId) : null,
+    userRef: e.userId ? await pseudonymizeForIngest(actor.projectId, e.userId) : null,
     flagState: withCanonicalKeyOrder(e.flags),
     requestId: e.requestId ?? null,
     occurredAt: new Date(e.occurredAt).toISOString(),
@@ -159,8 +159,13 @@ async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: strin
   };
 }
 
-/** Each kind's keys in canonical order (every row of a kind has the same keys: the builders above are literals). */
-const keyOrder = new Map<Kind, string[]>();
+/** Each kind's columns in canonical order: a row holds exactly what its statement stores, which is what verify digests when it reads the row back. */
+const keyOrder: Record<Kind, readonly string[]> = {
+  interaction: interactionColumns.map(([n]) => n).sort(),
+  verdict: verdictColumns.map(([n]) => n).sort(),
+  report: reportColumns.map(([n]) => n).sort(),
+  outcome: outcomeColumns.map(([n]) => n).sort(),
+};
 
 /**
  * The row with its keys in canonical order and its null members left out
@@ -169,16 +174,19 @@ const keyOrder = new Map<Kind, string[]>();
  * serialized once for both the digest and the statement. Its nested values
  * are copies in canonical order already (redactValue, withCanonicalKeyOrder);
  * one with a null member inside is still stored as it came, and digested the
- * slower way (jsonBytesAndDigest).
+ * slower way (jsonBytesAndDigest). A key that is not a column would be
+ * neither stored nor verifiable: it is a bug, and fails loudly.
  */
 function inCanonicalShape(kind: Kind, row: Row): Row {
-  let keys = keyOrder.get(kind);
-  if (!keys) keyOrder.set(kind, (keys = Object.keys(row).sort()));
   const out: Row = {};
-  for (const key of keys) {
+  let present = 0;
+  for (const key of keyOrder[kind]) {
+    if (!(key in row)) continue;
+    present++;
     const v = row[key];
     if (v !== null && v !== undefined) out[key] = v;
   }
+  if (present !== Object.keys(row).length) throw new Error(`ingest: a ${kind} row has a key that is not one of its columns`);
   return out;
 }
 

@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { requirePermission } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/actor-types";
-import { pseudonymize } from "@/lib/privacy/pseudonym";
+import { forgetPseudonym, pseudonymize } from "@/lib/privacy/pseudonym";
 import { forgetCachedKeys } from "@/lib/privacy/subject-keys";
 
 export const eraseSubjectSchema = z.object({
@@ -45,5 +45,6 @@ export async function eraseSubject(actor: Actor, projectId: string, input: z.inp
     return { userRef, keysShredded: shredded.count, interactions };
   });
   forgetCachedKeys();
+  forgetPseudonym(projectId, userId);
   return result;
 }
