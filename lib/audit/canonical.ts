@@ -15,10 +15,11 @@ const isArrayIndex = (key: string) => ARRAY_INDEX.test(key) && Number(key) < 429
  * the rest sorted by UTF-16 code units. Object.keys already lists the
  * integer-like keys first and in order, so only the rest needs sorting.
  */
-function canonicalKeyOrder(record: Record<string, unknown>): string[] {
+function canonicalKeyOrder(record: Record<string, unknown>, row: boolean): string[] {
   const keys = Object.keys(record);
-  if (keys.length < CACHE_FROM_KEYS) return sortedKeys(keys);
-  // Rows of one kind have the same keys in the same order: their order is sorted once.
+  if (!row || keys.length < CACHE_FROM_KEYS) return sortedKeys(keys);
+  // Rows of one kind have the same keys in the same order: their order is sorted once. Only
+  // top-level values (rows) are looked up: nested ones are client data, which must not crowd them out.
   for (const entry of orderCache) {
     if (sameKeys(entry.keys, keys)) return entry.order;
   }
@@ -47,7 +48,7 @@ function sortedKeys(keys: string[]): string[] {
 }
 
 /** The canonical JSON of a value that is neither null nor undefined (string concatenation: V8 joins the pieces lazily). */
-function encode(value: unknown): string {
+function encode(value: unknown, top = false): string {
   switch (typeof value) {
     case "string":
       return JSON.stringify(value);
@@ -72,7 +73,7 @@ function encode(value: unknown): string {
       const record = value as Record<string, unknown>;
       let out = "{";
       let first = true;
-      for (const key of canonicalKeyOrder(record)) {
+      for (const key of canonicalKeyOrder(record, top)) {
         const v = record[key];
         if (v === null || v === undefined) continue;
         out += (first ? "" : ",") + JSON.stringify(key) + ":" + encode(v);
@@ -128,7 +129,7 @@ function stringifiesCanonically(value: unknown): boolean {
 // path (an intermediate sorted copy of each row cost twice as much).
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
-  return stringifiesCanonically(value) ? JSON.stringify(value) : encode(value);
+  return stringifiesCanonically(value) ? JSON.stringify(value) : encode(value, true);
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
