@@ -9,6 +9,7 @@ import { GENESIS_HASH, chainKeyOf, isUuid, linkHash, parseChainKey } from "@/lib
 import { chainHead, listChainKeys, unsealedEvents } from "@/lib/audit/chain-store";
 import { publicKeyFingerprint, signingKey, verifyCheckpointSignature } from "@/lib/audit/checkpoint-signature";
 import { canonicalDigest } from "@/lib/audit/canonical";
+import { EVIDENCE_TYPES, evidenceOf, type EvidenceType } from "@/lib/audit/evidence";
 
 /**
  * An event still unsealed this long after it was written means the sealer is
@@ -143,8 +144,7 @@ async function walkChain(chain: string, ctx: Ctx): Promise<BrokenLink | undefine
         broken = at(checkpointProblem);
         break;
       }
-      const claim = evidenceClaim(event!, seal.seq);
-      if (claim) claims.push(claim);
+      for (const claim of evidenceClaims(event!, seal.seq)) claims.push(claim);
       expectedSeq += 1n;
     }
     // Every claim comes before `broken` in the chain, so its break is the first.
@@ -230,41 +230,37 @@ async function checkCheckpointsAt(
   return undefined;
 }
 
-/** Audit events that vouch for an evidence row carry the row's canonical digest. */
-const evidenceModels = {
-  interaction: (ids: string[]) => db().interaction.findMany({ where: { id: { in: ids } } }),
-  verdict: (ids: string[]) => db().verdict.findMany({ where: { id: { in: ids } } }),
-  report: (ids: string[]) => db().userReport.findMany({ where: { id: { in: ids } } }),
-} as const;
-type EvidenceType = keyof typeof evidenceModels;
+/** Evidence rows by id, per type: what audit events vouch for (lib/audit/evidence.ts). */
+const evidenceModels: Record<EvidenceType, (ids: string[]) => Promise<{ id: string }[]>> = {
+  interaction: (ids) => db().interaction.findMany({ where: { id: { in: ids } } }),
+  verdict: (ids) => db().verdict.findMany({ where: { id: { in: ids } } }),
+  report: (ids) => db().userReport.findMany({ where: { id: { in: ids } } }),
+  outcome: (ids) => db().businessEvent.findMany({ where: { id: { in: ids } } }),
+};
 
-type EvidenceClaim = { type: EvidenceType; rowId: string; digest: string; eventId: bigint; seq: bigint };
+/** Rows read per query when checking digests (a batch of seals can vouch for ~100 rows each). */
+const EVIDENCE_READ_CHUNK = 2_000;
 
-function evidenceClaim(event: AuditEvent, seq: bigint): EvidenceClaim | null {
-  const type = event.targetType;
-  if (!type || !(type in evidenceModels) || !event.targetId) return null;
-  const metadata = event.metadata;
-  if (!metadata || typeof metadata !== "object" || Array.isArray(metadata)) return null;
-  const digest = (metadata as Record<string, unknown>).digest;
-  if (typeof digest !== "string") return null;
-  return { type: type as EvidenceType, rowId: event.targetId, digest, eventId: event.id, seq };
+type EvidenceClaim = { type: EvidenceType; rowId: string; digest: string; eventId: bigint; seq: bigint; malformed?: true };
+
+function evidenceClaims(event: AuditEvent, seq: bigint): EvidenceClaim[] {
+  return evidenceOf(event).map((e) => ({ type: e.type, rowId: e.id, digest: e.digest, eventId: event.id, seq, ...(e.malformed ? { malformed: true as const } : {}) }));
 }
 
 async function checkEvidence(claims: EvidenceClaim[]): Promise<BrokenLink | undefined> {
   const digests = new Map<string, string>();
-  for (const type of Object.keys(evidenceModels) as EvidenceType[]) {
-    const ids = [...new Set(claims.filter((c) => c.type === type && isUuid(c.rowId)).map((c) => c.rowId))];
-    if (ids.length === 0) continue;
-    for (const row of await evidenceModels[type](ids)) digests.set(`${type}:${row.id}`, canonicalDigest(row));
+  for (const type of EVIDENCE_TYPES) {
+    const ids = [...new Set(claims.filter((c) => c.type === type && !c.malformed && isUuid(c.rowId)).map((c) => c.rowId))];
+    for (let at = 0; at < ids.length; at += EVIDENCE_READ_CHUNK) {
+      for (const row of await evidenceModels[type](ids.slice(at, at + EVIDENCE_READ_CHUNK))) digests.set(`${type}:${row.id}`, canonicalDigest(row));
+    }
   }
   for (const claim of claims) {
+    const at = { eventId: claim.eventId.toString(), seq: Number(claim.seq) };
+    if (claim.malformed) return { ...at, reason: "audit event names evidence it does not identify (malformed metadata)" };
     const actual = digests.get(`${claim.type}:${claim.rowId}`);
     if (actual === claim.digest) continue;
-    return {
-      eventId: claim.eventId.toString(),
-      seq: Number(claim.seq),
-      reason: `evidence row ${claim.type} ${claim.rowId} ${actual === undefined ? "is missing" : "changed"}`,
-    };
+    return { ...at, reason: `evidence row ${claim.type} ${claim.rowId} ${actual === undefined ? "is missing" : "changed"}` };
   }
   return undefined;
 }

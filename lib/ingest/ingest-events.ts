@@ -1,7 +1,7 @@
 // Stores a batch of interactions, verdicts, reports and outcomes for one project.
 // Each event is validated on its own: valid events are stored even when others
 // are rejected, and each gets a status. Everything accepted is committed —
-// with its audit events and an outbox row — in one statement before the
+// with one audit event per request and an outbox row — in one statement before the
 // caller acknowledges; retries with the same ids are answered "duplicate".
 import "server-only";
 import { uuid7 } from "@/lib/ids/uuid7";
@@ -9,6 +9,7 @@ import type { ZodError } from "zod";
 import { pgPool } from "@/lib/db";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
 import { jsonBytesAndDigest, withCanonicalKeyOrder } from "@/lib/audit/canonical";
+import { EVENTS_INGESTED, type IngestedEvidence } from "@/lib/audit/evidence";
 import { redactText, redactValue } from "@/lib/pii/detect";
 import { ANONYMOUS_SUBJECT, pseudonymizeForIngest } from "@/lib/privacy/pseudonym";
 import { dataKeyFor, encryptOriginal } from "@/lib/privacy/subject-keys";
@@ -401,23 +402,28 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
   const byKind: Record<Kind, Serialized[]> = { interaction: [], verdict: [], report: [], outcome: [] };
   const audits: Row[] = [];
   for (const { actor, pending, receivedAt } of requests) {
+    if (pending.length === 0) continue;
+    // One audit event per request, naming every event it stored with the
+    // digest that ties the evidence row's exact content into the chain (the
+    // statement keeps only the events actually inserted; duplicates drop out).
+    const events: IngestedEvidence[] = [];
     for (const p of pending) {
       const { json, digest } = jsonBytesAndDigest(p.row);
       byKind[p.kind].push({ row: p.row, json });
-      audits.push({
-        orgId: null,
-        projectId: actor.projectId,
-        actorType: "API_KEY",
-        actorId: actor.keyId,
-        actorLabel: actor.keyName,
-        action: `${p.kind}.ingested`,
-        targetType: p.kind,
-        targetId: p.row.id,
-        // The digest ties the evidence row's exact content into the audit chain.
-        metadata: { [p.kind === "interaction" ? "requestId" : "eventId"]: p.clientId, digest },
-        createdAt: receivedAt,
-      });
+      events.push({ type: p.kind, id: p.row.id as string, digest });
     }
+    audits.push({
+      orgId: null,
+      projectId: actor.projectId,
+      actorType: "API_KEY",
+      actorId: actor.keyId,
+      actorLabel: actor.keyName,
+      action: EVENTS_INGESTED,
+      targetType: null,
+      targetId: null,
+      metadata: { events },
+      createdAt: receivedAt,
+    });
   }
   byKind.interaction.sort(byClientId("requestId"));
   byKind.verdict.sort(byClientId("eventId"));

@@ -1,7 +1,7 @@
-// Builds the single statement that stores a batch: evidence rows, their audit
-// events and one outbox row, in one round trip and one implicit transaction.
+// Builds the single statement that stores a batch: evidence rows, an audit
+// event per request and one outbox row, in one round trip and one implicit transaction.
 // ON CONFLICT DO NOTHING makes retries idempotent; the audit and outbox rows
-// are written only for the evidence rows that were actually inserted.
+// name only the evidence rows that were actually inserted.
 
 type Column = readonly [name: string, pgType: string];
 
@@ -122,10 +122,17 @@ inserted AS (
   UNION ALL SELECT 'outcome', id FROM b_ins
 ),
 a_ins AS (
+  -- One audit event per request: its metadata keeps only the events that were
+  -- inserted, and a request whose events were all duplicates records none.
   INSERT INTO "AuditEvent" (${auditColumns.map(([n]) => q(n)).join(", ")})
-  SELECT ${auditColumns.map(selectExpr).join(", ")}
+  SELECT ${auditColumns.map((c) => (c[0] === "metadata" ? `jsonb_build_object('events', kept.events)` : selectExpr(c))).join(", ")}
   FROM jsonb_to_recordset($4::jsonb) AS x(${auditColumns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ")})
-  WHERE x."targetId"::uuid IN (SELECT id FROM inserted)
+  CROSS JOIN LATERAL (
+    SELECT jsonb_agg(e.ev ORDER BY e.n) AS events
+    FROM jsonb_array_elements(x.metadata->'events') WITH ORDINALITY AS e(ev, n)
+    WHERE (e.ev->>'id')::uuid IN (SELECT id FROM inserted)
+  ) kept
+  WHERE kept.events IS NOT NULL
 ),
 o_ins AS (
   INSERT INTO "OutboxEvent" (queue, payload)

@@ -3,6 +3,7 @@
 // worker job), each still answered with its own statuses after the commit
 // that holds its events; a request whose data Postgres refuses fails alone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evidenceOf } from "@/lib/audit/evidence";
 import { db, disconnectDb, pgPool } from "@/lib/db";
 import { disconnectRedis } from "@/lib/redis";
 import { closeQueues } from "@/lib/queues/producers";
@@ -47,8 +48,13 @@ describe("combining small ingest requests", () => {
 
     const stored = await db().interaction.findMany({ where: { projectId }, select: { id: true, requestId: true } });
     expect(stored).toHaveLength(39);
-    // One audit event per stored event, and every stored event in exactly one outbox row…
-    expect(await db().auditEvent.count({ where: { projectId, actorType: "API_KEY" } })).toBe(40);
+    // One audit event per request that stored something (all 40), naming each stored event once,
+    // and every stored event in exactly one outbox row…
+    const audits = await db().auditEvent.findMany({ where: { projectId, actorType: "API_KEY" } });
+    expect(audits).toHaveLength(40);
+    const named = audits.flatMap((a) => evidenceOf(a));
+    expect(named.filter((e) => e.type === "interaction").map((e) => e.id).sort()).toEqual(stored.map((s) => s.id).sort());
+    expect(named.filter((e) => e.type === "verdict")).toHaveLength(1);
     const payloads = await outboxPayloads();
     const inOutbox = payloads.flatMap((p) => p.interactions).sort();
     expect(inOutbox).toEqual(stored.map((s) => s.id).sort());

@@ -8,6 +8,8 @@ import { decryptOriginal } from "@/lib/privacy/subject-keys";
 import type { UserActor } from "@/lib/auth/actor-types";
 import { sealPendingAuditEvents } from "@/lib/audit/seal-pending-audit-events";
 import { verifyChains } from "@/lib/audit/verify-chains";
+import { canonicalDigest } from "@/lib/audit/canonical";
+import { EVENTS_INGESTED, evidenceOf } from "@/lib/audit/evidence";
 import { makeTenant, memberActor } from "./fixtures";
 import { interaction, report, sendEvents, sendReport, verdict } from "./ingest-helpers";
 
@@ -36,7 +38,7 @@ afterAll(async () => {
 });
 
 describe("POST /api/v1/events", () => {
-  it("stores a mixed batch with an audit event per stored event and one outbox row", async () => {
+  it("stores a mixed batch with one audit event naming every stored event, and one outbox row", async () => {
     const i = interaction();
     const before = await counts();
     const res = await sendEvents(key, { events: [i, verdict(i.requestId), report(i.requestId)] });
@@ -48,12 +50,41 @@ describe("POST /api/v1/events", () => {
       interactions: before.interactions + 1,
       verdicts: before.verdicts + 1,
       reports: before.reports + 1,
-      audit: before.audit + 3,
+      audit: before.audit + 1,
       outbox: before.outbox + 1,
     });
     const stored = await db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId, requestId: i.requestId } } });
     expect(stored).toMatchObject({ modelId: "gpt-4.1-mini", costMicros: 4200n, latencyMs: 812, region: "eu-west", tokensIn: 120 });
     expect(stored.flagState).toEqual(i.flags);
+    // The request's audit event names each stored row with the digest of its exact content.
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { projectId, actorType: "API_KEY" }, orderBy: { id: "desc" } });
+    expect(audit).toMatchObject({ action: EVENTS_INGESTED, targetType: null, targetId: null });
+    const [v, r] = await Promise.all([
+      db().verdict.findFirstOrThrow({ where: { projectId, requestId: i.requestId } }),
+      db().userReport.findFirstOrThrow({ where: { projectId, requestId: i.requestId } }),
+    ]);
+    expect(evidenceOf(audit)).toEqual([
+      { type: "interaction", id: stored.id, digest: canonicalDigest(stored) },
+      { type: "verdict", id: v.id, digest: canonicalDigest(v) },
+      { type: "report", id: r.id, digest: canonicalDigest(r) },
+    ]);
+  });
+
+  it("names only the events a request actually stored in its audit event; a pure retry records none", async () => {
+    const old = interaction();
+    await sendEvents(key, { events: [old] });
+    const fresh = interaction();
+    const before = await counts();
+    const res = await sendEvents(key, { events: [old, fresh] });
+    expect(res.json.results.map((x: { status: string }) => x.status)).toEqual(["duplicate", "accepted"]);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { projectId, actorType: "API_KEY" }, orderBy: { id: "desc" } });
+    const freshRow = await db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId, requestId: fresh.requestId } } });
+    expect(evidenceOf(audit).map((e) => e.id)).toEqual([freshRow.id]);
+    expect((await counts()).audit).toBe(before.audit + 1);
+
+    const retry = await sendEvents(key, { events: [old, fresh] });
+    expect(retry.json).toMatchObject({ accepted: 0, duplicate: 2 });
+    expect((await counts()).audit).toBe(before.audit + 1);
   });
 
   it("stores nested data as sent, nulls included, whatever its key order, and the project's chain verifies", async () => {
@@ -87,6 +118,30 @@ describe("POST /api/v1/events", () => {
     const report = await verifyChains({ projectId });
     expect(report.chains[0]).toMatchObject({ ok: true });
     expect(report.chains[0]!.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("verify names the one row, among those a request's audit event vouches for, that changed (outcomes included)", async () => {
+    const t = await makeTenant();
+    const own = await memberActor(t.project.id, "ADMIN");
+    const k = (await createApiKey(own, t.project.id, { name: "tamper", scopes: ["events:write"] })).key;
+    const i = interaction();
+    const outcome = { type: "outcome", eventId: `o-${i.requestId}`, occurredAt: new Date().toISOString(), name: "csat", value: 4.5, requestId: i.requestId, userId: "u-1" };
+    const res = await sendEvents(k, { events: [i, verdict(i.requestId), outcome] });
+    expect(res.json).toMatchObject({ accepted: 3 });
+    await sealPendingAuditEvents({ maxEvents: 100_000, maxWaitMs: 10_000 });
+    expect((await verifyChains({ projectId: t.project.id })).chains[0]).toMatchObject({ ok: true });
+
+    const v = await db().verdict.findFirstOrThrow({ where: { projectId: t.project.id } });
+    await db().$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`ALTER TABLE "Verdict" DISABLE TRIGGER USER`);
+      await tx.$executeRawUnsafe(`UPDATE "Verdict" SET decision = 'PASS' WHERE id = $1::uuid`, v.id);
+      await tx.$executeRawUnsafe(`ALTER TABLE "Verdict" ENABLE TRIGGER USER`);
+    });
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { projectId: t.project.id, action: EVENTS_INGESTED }, include: { seal: true } });
+    expect((await verifyChains({ projectId: t.project.id })).chains[0]).toMatchObject({
+      ok: false,
+      firstBroken: { eventId: audit.id.toString(), seq: Number(audit.seal!.seq), reason: `evidence row verdict ${v.id} changed` },
+    });
   });
 
   it("answers a retry with 'duplicate' and changes nothing", async () => {

@@ -6,10 +6,19 @@ import { getAuditChainStatus, type AuditChainStatus } from "@/lib/audit/get-audi
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { VerifyAuditChain } from "@/components/admin/verify-audit-chain";
+import { EVENTS_INGESTED, evidenceOf } from "@/lib/audit/evidence";
+import type { AuditEvent } from "@/lib/generated/prisma/client.ts";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 const show = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v));
+/** An ingest request's audit event names every event it stored: say how many, by kind. */
+function ingestSummary(e: Pick<AuditEvent, "action" | "targetType" | "targetId" | "metadata">): string | null {
+  if (e.action !== EVENTS_INGESTED) return null;
+  const counts = new Map<string, number>();
+  for (const { type } of evidenceOf(e)) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return [...counts].map(([type, n]) => `${n} ${type}${n === 1 ? "" : "s"}`).join(", ") + " stored";
+}
 const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19);
 
 function ChainStatusPanel({ projectId, status }: { projectId: string; status: AuditChainStatus }) {
@@ -98,7 +107,7 @@ export default async function AuditPage({
                   <td className="px-3">{e.actorLabel ?? e.actorType.toLowerCase()}</td>
                   <td className="px-3 font-mono text-xs">{e.action}</td>
                   <td className="max-w-xs truncate px-3 font-mono text-xs text-slate-600" title={show(e.before)}>{show(e.before)}</td>
-                  <td className="max-w-xs truncate px-3 font-mono text-xs text-slate-600" title={show(e.after)}>{show(e.after)}</td>
+                  <td className="max-w-xs truncate px-3 font-mono text-xs text-slate-600" title={show(e.after)}>{ingestSummary(e) ?? show(e.after)}</td>
                 </tr>
               ))}
             </tbody>
