@@ -78,3 +78,26 @@ describe("migrations", () => {
     expect(await shadowDatabases()).toEqual(shadowsBefore);
   });
 });
+
+describe("storage of the ingest write path", () => {
+  it("compresses large values with lz4 where the server has it, and never tries to compress encrypted originals", async () => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const lz4 = (await client.query(`SELECT 'lz4' = ANY (enumvals) AS on FROM pg_settings WHERE name = 'default_toast_compression'`)).rows[0]?.on === true;
+      const { rows } = await client.query<{ rel: string; col: string; storage: string; compression: string }>(
+        `SELECT c.relname AS rel, a.attname AS col, a.attstorage AS storage, a.attcompression AS compression
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+         WHERE (c.relname, a.attname) IN (('OutboxEvent', 'payload'), ('AuditEvent', 'metadata'), ('Interaction', 'promptRedacted'), ('Interaction', 'originalEnc'))
+           AND c.relnamespace = 'public'::regnamespace`,
+      );
+      const of = (rel: string, col: string) => rows.find((r) => r.rel === rel && r.col === col);
+      for (const [rel, col] of [["OutboxEvent", "payload"], ["AuditEvent", "metadata"], ["Interaction", "promptRedacted"]] as const) {
+        expect(of(rel, col)?.compression, `${rel}.${col}`).toBe(lz4 ? "l" : "");
+      }
+      expect(of("Interaction", "originalEnc")?.storage).toBe("e");
+    } finally {
+      await client.end();
+    }
+  });
+});
