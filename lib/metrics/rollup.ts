@@ -15,6 +15,7 @@ type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 /**
  * Deletes name the hour as a range besides the minutes: the range is what lets
  * the planner use the primary key (projectId, grain, bucket, …) even when the
@@ -43,7 +44,11 @@ const RECENT_MARK = "interval '1 second'";
 const UNLESS_MARKED_RECENTLY = `WHERE NOT EXISTS (SELECT 1 FROM "RollupDirty" r
    WHERE r.kind = d.kind AND r."projectId" = $1::uuid AND r.bucket = d.bucket AND r."markedAt" > clock_timestamp() - ${RECENT_MARK})`;
 
-/** Interaction minutes (and user days) touched by an ingested batch; verdicts and reports count with their interaction. */
+/**
+ * Interaction minutes touched by an ingested batch; verdicts and reports count
+ * with their interaction. (A minute's recompute also adds its new users to
+ * their day: see addUsersSeen.)
+ */
 export async function markIngestDirty(
   batch: { projectId: string; interactions: string[]; verdicts: string[]; reports: string[] },
   q: Queryable = pgGenericPlanPool(),
@@ -52,22 +57,19 @@ export async function markIngestDirty(
   await q.query({
     name: "mark-ingest-dirty",
     text: `WITH touched AS (
-       SELECT i."occurredAt", true AS fresh FROM "Interaction" i WHERE i.id = ANY($2::uuid[])
+       SELECT i."occurredAt" FROM "Interaction" i WHERE i.id = ANY($2::uuid[])
        UNION ALL
-       SELECT i."occurredAt", false FROM "Verdict" v
+       SELECT i."occurredAt" FROM "Verdict" v
          JOIN "Interaction" i ON i."projectId" = v."projectId" AND i."requestId" = v."requestId"
         WHERE v.id = ANY($3::uuid[])
        UNION ALL
-       SELECT i."occurredAt", false FROM "UserReport" r
+       SELECT i."occurredAt" FROM "UserReport" r
          JOIN "Interaction" i ON i."projectId" = r."projectId" AND i."requestId" = r."requestId"
         WHERE r.id = ANY($4::uuid[])
      )
      INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
      SELECT $1::uuid, kind, bucket, clock_timestamp() FROM (
-       SELECT DISTINCT k.kind, k.bucket FROM touched t
-         CROSS JOIN LATERAL (VALUES ('interactions', date_trunc('minute', t."occurredAt")),
-                                    (CASE WHEN t.fresh THEN 'users' END, date_trunc('day', t."occurredAt"))) AS k(kind, bucket)
-        WHERE k.kind IS NOT NULL) d
+       SELECT DISTINCT 'interactions' AS kind, date_trunc('minute', t."occurredAt") AS bucket FROM touched t) d
      ${UNLESS_MARKED_RECENTLY}
      ${MARK_CONFLICT}`,
     values: [batch.projectId, batch.interactions, batch.verdicts, batch.reports],
@@ -170,6 +172,7 @@ async function insertRows(q: Queryable, table: string, columns: string[], rows: 
 
 type InteractionRow = InteractionDims & {
   occurredAt: Date;
+  userRef: string | null;
   latencyMs: number | null;
   costMicros: string | null;
   tokensIn: number | null;
@@ -297,7 +300,7 @@ export const HARM_SIGNALS_SQL = `
 
 const INTERACTIONS_SQL = `
 SELECT i."occurredAt", i."environmentId"::text AS "environmentId", i."modelProvider", i."modelId", i."modelVersion",
-       i."promptTemplateId", i."promptTemplateVersion", i."flagState", i.region, i."deviceClass", i.platform,
+       i."promptTemplateId", i."promptTemplateVersion", i."flagState", i.region, i."deviceClass", i.platform, i."userRef",
        i."latencyMs", i."costMicros"::text AS "costMicros", i."tokensIn", i."tokensOut", i."errorType" IS NOT NULL AS error,
        COALESCE(v.flagged, false) AS flagged, COALESCE(v.blocked, false) AS blocked, lb.verdict::text AS "labelVerdict",
        COALESCE(r.n, 0)::int AS reports
@@ -313,15 +316,18 @@ async function recomputeInteractionHour(client: pg.PoolClient, projectId: string
   const { rows } = await client.query<InteractionRow>(INTERACTIONS_SQL, [projectId, hour, new Date(hour.getTime() + HOUR), minutes]);
   const perMinute = new Map<number, Map<string, Acc>>();
   for (const m of minutes) perMinute.set(m.getTime(), new Map());
+  const seen = new Set<string>();
   for (const r of rows) {
     const minute = Math.floor(r.occurredAt.getTime() / MINUTE) * MINUTE;
     const accs = perMinute.get(minute);
     if (!accs) continue;
+    const day = r.userRef === null ? null : new Date(Math.floor(minute / DAY) * DAY).toISOString().slice(0, 10);
     for (const [dim, key] of dimensionsOf(r)) {
       const id = `${dim}\u0000${key}`;
       let a = accs.get(id);
       if (!a) accs.set(id, (a = newAcc()));
       addInteraction(a, r);
+      if (day !== null) seen.add(`${day}\u0000${id}\u0000${r.userRef}`);
     }
   }
   const out: unknown[][] = [];
@@ -334,6 +340,7 @@ async function recomputeInteractionHour(client: pg.PoolClient, projectId: string
   await client.query(`DELETE FROM "MetricRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket >= $3 AND bucket < $4 AND bucket = ANY($2::timestamptz[])`, [projectId, minutes, hour, hourEnd(hour)]);
   await insertRows(client, "MetricRollup", METRIC_COLUMNS, out);
   await rebuildInteractionHour(client, projectId, hour);
+  await addUsersSeen(client, projectId, seen);
 }
 
 type StoredMetricRow = Omit<Acc, "latencySumMs" | "costSumMicros" | "tokensIn" | "tokensOut"> & {
@@ -556,26 +563,68 @@ async function recomputeBusinessHour(client: pg.PoolClient, projectId: string, h
 // ---------------------------------------------------------------------------
 // Distinct users per day (the report rate's denominator)
 
+/**
+ * Adds the (day, dimension, key, user) tuples a minute's recompute saw: the
+ * ones new to their day raise that day's counts. A day's distinct users thus
+ * cost what its minutes' new users cost, not a recount of the whole day (which
+ * at millions of interactions a day took tens of seconds and a disk sort).
+ * Recomputing a minute again adds nothing twice.
+ */
+async function addUsersSeen(client: pg.PoolClient, projectId: string, seen: Set<string>): Promise<void> {
+  if (seen.size === 0) return;
+  const cols: [string[], string[], string[], string[]] = [[], [], [], []];
+  for (const t of seen) {
+    const [day, dim, key, userRef] = t.split("\u0000") as [string, string, string, string];
+    cols[0].push(day);
+    cols[1].push(dim);
+    cols[2].push(key);
+    cols[3].push(userRef);
+  }
+  await client.query(
+    `WITH added AS (
+       INSERT INTO "UserDaySeen" ("projectId", day, dim, key, "userRef")
+       SELECT $1::uuid, t.day, t.dim, t.key, t."userRef" FROM unnest($2::date[], $3::text[], $4::text[], $5::text[]) AS t(day, dim, key, "userRef")
+       ON CONFLICT DO NOTHING
+       RETURNING day, dim, key
+     )
+     INSERT INTO "MetricDailyUsers" ("projectId", day, dim, key, users)
+     SELECT $1::uuid, day, dim, key, count(*)::int FROM added GROUP BY day, dim, key
+     ON CONFLICT ("projectId", day, dim, key) DO UPDATE SET users = "MetricDailyUsers".users + EXCLUDED.users`,
+    [projectId, ...cols],
+  );
+}
+
+/** Recounts a day's distinct users from its interactions (a rebuild: markAllDirty, or days counted before UserDaySeen). */
 async function recomputeUsersDay(client: pg.PoolClient, projectId: string, day: Date): Promise<void> {
-  const end = new Date(day.getTime() + 24 * HOUR);
+  const end = new Date(day.getTime() + DAY);
+  await client.query(`DELETE FROM "UserDaySeen" WHERE "projectId" = $1 AND day = $2::date`, [projectId, day]);
   await client.query(`DELETE FROM "MetricDailyUsers" WHERE "projectId" = $1 AND day = $2::date`, [projectId, day]);
   await client.query(
     `WITH i AS (
-       SELECT * FROM "Interaction" WHERE "projectId" = $1 AND "occurredAt" >= $2 AND "occurredAt" < $3 AND "userRef" IS NOT NULL
+       -- One row per user and combination of dimension values: far fewer than interactions.
+       SELECT DISTINCT "userRef", "environmentId"::text AS env, ${SQL_MODEL_KEY} AS model, ${SQL_TEMPLATE_KEY} AS template,
+              COALESCE(region, '(unknown)') AS region, COALESCE("deviceClass", '(unknown)') AS device,
+              COALESCE(platform, '(unknown)') AS platform, "flagState"
+         FROM "Interaction" WHERE "projectId" = $1 AND "occurredAt" >= $2 AND "occurredAt" < $3 AND "userRef" IS NOT NULL
      )
-     INSERT INTO "MetricDailyUsers" ("projectId", day, dim, key, users)
-     SELECT $1::uuid, $2::date, d.dim, d.key, count(DISTINCT d."userRef") FROM (
+     INSERT INTO "UserDaySeen" ("projectId", day, dim, key, "userRef")
+     SELECT DISTINCT $1::uuid, $2::date, d.dim, d.key, d."userRef" FROM (
        SELECT "userRef", 'all' AS dim, '' AS key FROM i
-       UNION ALL SELECT "userRef", 'env', "environmentId"::text FROM i
-       UNION ALL SELECT "userRef", 'model', ${SQL_MODEL_KEY} FROM i
-       UNION ALL SELECT "userRef", 'template', ${SQL_TEMPLATE_KEY} FROM i
-       UNION ALL SELECT "userRef", 'region', COALESCE(region, '(unknown)') FROM i
-       UNION ALL SELECT "userRef", 'device', COALESCE("deviceClass", '(unknown)') FROM i
-       UNION ALL SELECT "userRef", 'platform', COALESCE(platform, '(unknown)') FROM i
+       UNION ALL SELECT "userRef", 'env', env FROM i
+       UNION ALL SELECT "userRef", 'model', model FROM i
+       UNION ALL SELECT "userRef", 'template', template FROM i
+       UNION ALL SELECT "userRef", 'region', region FROM i
+       UNION ALL SELECT "userRef", 'device', device FROM i
+       UNION ALL SELECT "userRef", 'platform', platform FROM i
        UNION ALL SELECT i."userRef", 'flag', f.key || '=' || COALESCE(f.value->>'variant', (f.value->'value')::text, 'null')
          FROM i CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i."flagState") = 'object' THEN i."flagState" ELSE '{}'::jsonb END) f
-     ) d GROUP BY d.dim, d.key`,
+     ) d`,
     [projectId, day, end],
+  );
+  await client.query(
+    `INSERT INTO "MetricDailyUsers" ("projectId", day, dim, key, users)
+     SELECT "projectId", day, dim, key, count(*)::int FROM "UserDaySeen" WHERE "projectId" = $1 AND day = $2::date GROUP BY 1, 2, 3, 4`,
+    [projectId, day],
   );
 }
 
@@ -599,9 +648,9 @@ const recomputers: Record<Exclude<DirtyKind, "users">, (c: pg.PoolClient, p: str
  * How long a mark must rest before its bucket is recomputed. Ingest re-marks
  * the minute it is writing into with every batch, so a busy minute is
  * recomputed once, shortly after its traffic moves on, instead of on every
- * pass (a minute can hold tens of thousands of interactions). User days are
- * costlier still (a day of interactions): about once a minute. Review changes
- * are few and cheap: at once.
+ * pass (a minute can hold tens of thousands of interactions). A user-day mark
+ * is a recount of the whole day (rebuilds only; minutes add their new users as
+ * they go): about once a minute. Review changes are few and cheap: at once.
  */
 export const SETTLE_MS: Record<DirtyKind, number> = { interactions: 10_000, business: 10_000, users: 60_000, review: 0, reviewer: 0 };
 
