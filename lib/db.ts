@@ -68,7 +68,10 @@ export function pgPool(): pg.Pool {
  * them — its estimate for a one-element array beats the generic one — and
  * plans them on every execution, which cost more than running them (0.75 ms
  * planning for 0.06 ms of execution per single-event batch). Not for
- * anything whose best plan depends on its parameters (dashboards' ranges).
+ * anything whose best plan depends on its parameters (dashboards' ranges),
+ * nor for anything that should scan a whole table: these connections have
+ * sequential scans off, so that a plan made while a table was nearly empty
+ * (seq scan cheapest) does not stay a seq scan as the table grows.
  */
 export function pgGenericPlanPool(): pg.Pool {
   if (!globalForPrisma.rampartGenericPlanPool) {
@@ -77,7 +80,9 @@ export function pgGenericPlanPool(): pg.Pool {
       max: 8,
       types: utcTypes,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      options: "-c plan_cache_mode=force_generic_plan",
+      // Sequential scans off: a generic plan is made once per connection, and one made while a
+      // table is young (a new install's first minutes) would scan it for good as it grows.
+      options: "-c plan_cache_mode=force_generic_plan -c enable_seqscan=off",
     });
     pool.on("error", (err) => console.warn(`[db] idle connection lost: ${err.message}`));
     pool.on("connect", (client) => client.on("error", (err) => console.warn(`[db] connection lost while in use: ${err.message}`)));

@@ -4,7 +4,7 @@ import type { QueueKey } from "@/lib/queues/contracts";
 import { processPing } from "@/workers/processors/system-ping";
 import { processAuditSeal } from "@/workers/processors/audit-seal";
 import { processAuditCheckpoint } from "@/workers/processors/audit-checkpoint";
-import { processApplyRetention, processRecomputeQuality, processRelayOutbox } from "@/workers/processors/maintenance";
+import { processApplyRetention, processRecomputeQuality, processRefreshTableStats, processRelayOutbox } from "@/workers/processors/maintenance";
 import { processIngestAccepted } from "@/workers/processors/triage";
 import { processReconcileSla, processSlaDeadline } from "@/workers/processors/sla";
 import { processNotificationEvent } from "@/workers/processors/notifications";
@@ -46,6 +46,7 @@ export const registrations: Registration[] = [
       "apply-retention": processApplyRetention,
       "reconcile-sla": processReconcileSla,
       "recompute-quality": processRecomputeQuality,
+      "refresh-table-stats": processRefreshTableStats,
     },
   },
 ];

@@ -15,6 +15,8 @@ export const schedules: { id: string; queue: QueueKey; job: string; everyMs: num
   // Rebuilds SLA timers from Postgres: overdue ones fire, upcoming ones are (re)scheduled.
   { id: "reconcile-sla", queue: "maintenance", job: "reconcile-sla", everyMs: 30_000 },
   { id: "recompute-quality", queue: "maintenance", job: "recompute-quality", everyMs: 5 * 60_000 },
+  // ANALYZE where autovacuum is off or behind (lib/maintenance/refresh-table-stats.ts).
+  { id: "refresh-table-stats", queue: "maintenance", job: "refresh-table-stats", everyMs: 30_000 },
   // Rules are evaluated at least this often even without hot signals (latency, cost, windows sliding on).
   { id: "rollback-tick", queue: "rollback", job: "tick", everyMs: 5_000 },
   { id: "metrics-rollup", queue: "metrics", job: "rollup", everyMs: 5_000 },

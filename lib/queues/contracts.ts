@@ -34,6 +34,7 @@ export const queues = {
       "apply-retention": z.object({}),
       "reconcile-sla": z.object({}),
       "recompute-quality": z.object({}),
+      "refresh-table-stats": z.object({}),
     },
   },
   /** SLA timers: delayed jobs, one per item deadline (lib/triage/sla-timers.ts). */

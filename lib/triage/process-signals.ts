@@ -263,7 +263,8 @@ async function upsertLocked(projectId: string, requestIds: string[], config: Con
   const client = await pgPool().connect();
   try {
     await client.query("BEGIN");
-    await client.query("SET LOCAL plan_cache_mode = force_generic_plan"); // the state read's plan (STATE_BY_SIGNALS_SQL)
+    // The state read's generic plan (STATE_BY_SIGNALS_SQL), by index even if first planned on a young table.
+    await client.query("SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off");
     await client.query({
       name: "triage-lock",
       text: `SELECT count(pg_advisory_xact_lock(hashtextextended('triage:' || $1 || ':' || k, 0))) FROM unnest($2::text[]) WITH ORDINALITY AS u(k, n)`,
