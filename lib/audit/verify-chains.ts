@@ -146,6 +146,11 @@ async function walkChain(chain: string, ctx: Ctx): Promise<BrokenLink | undefine
       }
       for (const claim of evidenceClaims(event!, seal.seq)) claims.push(claim);
       expectedSeq += 1n;
+      // An ingest audit event names up to ~200 rows: check as claims pile up, so memory stays flat.
+      if (claims.length >= EVIDENCE_CHECK_EVERY) {
+        const evidenceBroken = await checkEvidence(claims.splice(0));
+        if (evidenceBroken) return evidenceBroken;
+      }
     }
     // Every claim comes before `broken` in the chain, so its break is the first.
     const evidenceBroken = await checkEvidence(claims);
@@ -240,6 +245,8 @@ const evidenceModels: Record<EvidenceType, (ids: string[]) => Promise<{ id: stri
 
 /** Rows read per query when checking digests (a batch of seals can vouch for ~100 rows each). */
 const EVIDENCE_READ_CHUNK = 2_000;
+/** Claims held before they are checked, within a batch of seals. */
+const EVIDENCE_CHECK_EVERY = 20_000;
 
 type EvidenceClaim = { type: EvidenceType; rowId: string; digest: string; eventId: bigint; seq: bigint; malformed?: true };
 

@@ -41,6 +41,21 @@ export async function refreshStaleTableStats(opts: { tables?: readonly string[];
     [opts.tables ?? WATCHED_TABLES, opts.quietMs ?? 60_000],
   );
   // Names come from the list above (or a test's own table), matched against the catalog.
-  for (const { relname } of rows) await pgPool().query(`ANALYZE "${relname.replaceAll('"', '""')}"`);
-  return rows.map((r) => r.relname);
+  // SKIP_LOCKED: a table that autovacuum (or anyone) is vacuuming or analyzing is skipped, never
+  // waited for, so this neither queues behind an anti-wraparound vacuum nor cancels autovacuum.
+  const analyzed: string[] = [];
+  for (const { relname } of rows) {
+    const before = await lastAnalyzed(relname);
+    await pgPool().query(`ANALYZE (SKIP_LOCKED) "${relname.replaceAll('"', '""')}"`);
+    if ((await lastAnalyzed(relname)) !== before) analyzed.push(relname);
+  }
+  return analyzed;
+}
+
+async function lastAnalyzed(relname: string): Promise<string | null> {
+  const { rows } = await pgPool().query<{ at: string | null }>(
+    `SELECT last_analyze::text AS at FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = $1`,
+    [relname],
+  );
+  return rows[0]?.at ?? null;
 }

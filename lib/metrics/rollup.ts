@@ -568,7 +568,10 @@ async function recomputeBusinessHour(client: pg.PoolClient, projectId: string, h
  * ones new to their day raise that day's counts. A day's distinct users thus
  * cost what its minutes' new users cost, not a recount of the whole day (which
  * at millions of interactions a day took tens of seconds and a disk sort).
- * Recomputing a minute again adds nothing twice.
+ * Recomputing a minute again adds nobody. Only days already counted in full
+ * (UserDayCounted) grow this way; any other day — a new one, or one counted
+ * before UserDaySeen existed — is marked for one recount and its tuples wait
+ * for it (the recount reads them from the interactions).
  */
 async function addUsersSeen(client: pg.PoolClient, projectId: string, seen: Set<string>): Promise<void> {
   if (seen.size === 0) return;
@@ -581,9 +584,20 @@ async function addUsersSeen(client: pg.PoolClient, projectId: string, seen: Set<
     cols[3].push(userRef);
   }
   await client.query(
-    `WITH added AS (
+    `WITH t AS (
+       SELECT * FROM unnest($2::date[], $3::text[], $4::text[], $5::text[]) AS t(day, dim, key, "userRef")
+     ),
+     uncounted AS (
+       -- ON CONFLICT DO NOTHING: re-marking would keep moving the mark on, and it would never settle.
+       INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
+       SELECT DISTINCT $1::uuid, 'users', t.day::timestamp, clock_timestamp() FROM t
+        WHERE NOT EXISTS (SELECT 1 FROM "UserDayCounted" c WHERE c."projectId" = $1 AND c.day = t.day)
+       ON CONFLICT DO NOTHING
+     ),
+     added AS (
        INSERT INTO "UserDaySeen" ("projectId", day, dim, key, "userRef")
-       SELECT $1::uuid, t.day, t.dim, t.key, t."userRef" FROM unnest($2::date[], $3::text[], $4::text[], $5::text[]) AS t(day, dim, key, "userRef")
+       SELECT $1::uuid, t.day, t.dim, t.key, t."userRef" FROM t
+        WHERE EXISTS (SELECT 1 FROM "UserDayCounted" c WHERE c."projectId" = $1 AND c.day = t.day)
        ON CONFLICT DO NOTHING
        RETURNING day, dim, key
      )
@@ -594,7 +608,7 @@ async function addUsersSeen(client: pg.PoolClient, projectId: string, seen: Set<
   );
 }
 
-/** Recounts a day's distinct users from its interactions (a rebuild: markAllDirty, or days counted before UserDaySeen). */
+/** Recounts a day's distinct users from its interactions: a day's first, or a rebuild (markAllDirty). */
 async function recomputeUsersDay(client: pg.PoolClient, projectId: string, day: Date): Promise<void> {
   const end = new Date(day.getTime() + DAY);
   await client.query(`DELETE FROM "UserDaySeen" WHERE "projectId" = $1 AND day = $2::date`, [projectId, day]);
@@ -626,6 +640,7 @@ async function recomputeUsersDay(client: pg.PoolClient, projectId: string, day: 
      SELECT "projectId", day, dim, key, count(*)::int FROM "UserDaySeen" WHERE "projectId" = $1 AND day = $2::date GROUP BY 1, 2, 3, 4`,
     [projectId, day],
   );
+  await client.query(`INSERT INTO "UserDayCounted" ("projectId", day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING`, [projectId, day]);
 }
 
 // Kept in step with lib/metrics/dimensions.ts (a unit test compares them).
@@ -649,8 +664,8 @@ const recomputers: Record<Exclude<DirtyKind, "users">, (c: pg.PoolClient, p: str
  * the minute it is writing into with every batch, so a busy minute is
  * recomputed once, shortly after its traffic moves on, instead of on every
  * pass (a minute can hold tens of thousands of interactions). A user-day mark
- * is a recount of the whole day (rebuilds only; minutes add their new users as
- * they go): about once a minute. Review changes are few and cheap: at once.
+ * is a recount of the whole day (a day's first minutes, and rebuilds; after
+ * that minutes add their new users as they go): about once a minute. Review changes are few and cheap: at once.
  */
 export const SETTLE_MS: Record<DirtyKind, number> = { interactions: 10_000, business: 10_000, users: 60_000, review: 0, reviewer: 0 };
 

@@ -21,7 +21,8 @@ async function stats() {
 
 describe("refreshStaleTableStats", () => {
   it("analyzes a table that changed past the autoanalyze threshold, once, and leaves it while nothing changes", async () => {
-    await pgPool().query(`CREATE TABLE "${table}" (id int PRIMARY KEY, v text)`);
+    // Autovacuum off for this table, wherever it is on: only the job under test analyzes it.
+    await pgPool().query(`CREATE TABLE "${table}" (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false)`);
     await pgPool().query(`INSERT INTO "${table}" SELECT g, 'x' FROM generate_series(1, 5000) g`);
     // Statistics reach the shared counters shortly after the transaction ends.
     for (let i = 0; i < 50 && Number((await stats())?.mods ?? 0) < 5000; i++) await new Promise((r) => setTimeout(r, 100));
@@ -42,6 +43,23 @@ describe("refreshStaleTableStats", () => {
     await pgPool().query(`INSERT INTO "${table}" SELECT g, 'z' FROM generate_series(5401, 6000) g`);
     for (let i = 0; i < 50 && Number((await stats())?.mods ?? 0) < 1000; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await refreshStaleTableStats({ tables: [table], quietMs: 60_000 })).toEqual([]);
+    expect(await refreshStaleTableStats({ tables: [table], quietMs: 0 })).toEqual([table]);
+  });
+
+  it("skips a table someone else holds, without waiting for it", async () => {
+    const holder = await pgPool().connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`LOCK TABLE "${table}" IN SHARE UPDATE EXCLUSIVE MODE`); // what VACUUM and ANALYZE take
+      await pgPool().query(`INSERT INTO "${table}" SELECT g, 'w' FROM generate_series(6001, 9000) g`);
+      for (let i = 0; i < 50 && Number((await stats())?.mods ?? 0) < 3000; i++) await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      expect(await refreshStaleTableStats({ tables: [table], quietMs: 0 })).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+    }
     expect(await refreshStaleTableStats({ tables: [table], quietMs: 0 })).toEqual([table]);
   });
 

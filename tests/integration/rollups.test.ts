@@ -215,19 +215,39 @@ describe("dashboard rollups", () => {
     expect(await rolled("h", "all")).toEqual(await direct("''"));
   });
 
-  it("grows a day's distinct users minute by minute, never twice for a recomputed minute, and agrees with a full recount", async () => {
+  it("counts a day once, then grows it minute by minute, never twice for a recomputed minute, and agrees with a full recount", async () => {
     const daily = async () =>
       (await pgPool().query<{ day: Date; dim: string; key: string; users: number }>(`SELECT day, dim, key, users FROM "MetricDailyUsers" WHERE "projectId" = $1 ORDER BY day, dim, key`, [projectId])).rows;
-    // Ingest marked minutes only; the counts so far came from the minutes' new users.
+    const all = async () => (await daily()).find((r) => r.dim === "all")?.users;
+    // The day's first minutes had it counted in full; it is now counted.
+    const counted = await pgPool().query(`SELECT day FROM "UserDayCounted" WHERE "projectId" = $1`, [projectId]);
+    expect(counted.rowCount).toBe(1);
+    expect(await all()).toBe(37);
+
+    // Two new users and one already seen, in a minute of the same day: the minute adds two.
+    const { key } = await createApiKey(await memberActor(projectId, "ADMIN"), projectId, { name: "more users", scopes: ["events:write"] });
+    const at = new Date(base + 60_000).toISOString();
+    const more = [interaction({ occurredAt: at, userId: "user-new-1" }), interaction({ occurredAt: at, userId: "user-new-2" }), interaction({ occurredAt: at, userId: "user-3" })];
+    expect((await sendEvents(key, { events: more })).json.accepted).toBe(3);
+    await runWorkerOnOutbox(projectId);
+    await drainRollups();
+    expect(await all()).toBe(39);
     const incremental = await daily();
-    expect(incremental.length).toBeGreaterThan(7);
-    expect(incremental.find((r) => r.dim === "all")?.users).toBe(37);
 
     // The same minutes recomputed again add nobody.
     const { rows } = await pgPool().query<{ id: string }>(`SELECT id::text FROM "Interaction" WHERE "projectId" = $1`, [projectId]);
     await markIngestDirty({ projectId, interactions: rows.map((r) => r.id), verdicts: [], reports: [] });
     await drainRollups();
     expect(await daily()).toEqual(incremental);
+
+    // A day counted before UserDaySeen existed (its tuples unknown): a minute of it has the day
+    // recounted instead of adding the minute's users on top of the old count.
+    await pgPool().query(`DELETE FROM "UserDaySeen" WHERE "projectId" = $1`, [projectId]);
+    await pgPool().query(`DELETE FROM "UserDayCounted" WHERE "projectId" = $1`, [projectId]);
+    await markIngestDirty({ projectId, interactions: rows.map((r) => r.id), verdicts: [], reports: [] });
+    await drainRollups();
+    expect(await daily()).toEqual(incremental);
+    expect((await pgPool().query(`SELECT 1 FROM "UserDayCounted" WHERE "projectId" = $1`, [projectId])).rowCount).toBe(1);
 
     // A rebuild recounts each day from its interactions, and gets the same.
     await markAllDirty(projectId);

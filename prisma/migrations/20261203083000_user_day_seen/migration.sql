@@ -9,11 +9,21 @@ CREATE TABLE "UserDaySeen" (
     CONSTRAINT "UserDaySeen_pkey" PRIMARY KEY ("projectId","day","dim","key","userRef")
 );
 
+-- CreateTable
+CREATE TABLE "UserDayCounted" (
+    "projectId" UUID NOT NULL,
+    "day" DATE NOT NULL,
+
+    CONSTRAINT "UserDayCounted_pkey" PRIMARY KEY ("projectId","day")
+);
+
 -- AddForeignKey
 ALTER TABLE "UserDaySeen" ADD CONSTRAINT "UserDaySeen_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Distinct users per day now grow minute by minute from this table. Days counted
--- before it existed are recounted (and the table filled) by the rollup job.
-INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
-SELECT DISTINCT "projectId", 'users', date_trunc('day', "occurredAt"), now() FROM "Interaction"
-ON CONFLICT (kind, "projectId", bucket) DO UPDATE SET "markedAt" = EXCLUDED."markedAt";
+-- AddForeignKey
+ALTER TABLE "UserDayCounted" ADD CONSTRAINT "UserDayCounted_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Days counted before these tables keep their counts. The first minute the
+-- rollup job recomputes for such a day has the day recounted once, which
+-- fills UserDaySeen and records the day in UserDayCounted; only then do
+-- minutes add to it (lib/metrics/rollup.ts, addUsersSeen).

@@ -16,7 +16,10 @@ const show = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringif
 function ingestSummary(e: Pick<AuditEvent, "action" | "targetType" | "targetId" | "metadata">): string | null {
   if (e.action !== EVENTS_INGESTED) return null;
   const counts = new Map<string, number>();
-  for (const { type } of evidenceOf(e)) counts.set(type, (counts.get(type) ?? 0) + 1);
+  for (const { type, malformed } of evidenceOf(e)) {
+    const kind = malformed ? "unreadable entry" : type;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
   return [...counts].map(([type, n]) => `${n} ${type}${n === 1 ? "" : "s"}`).join(", ") + " stored";
 }
 const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19);
