@@ -15,7 +15,9 @@ beforeAll(async () => {
   const admin = await memberActor(projectId, "ADMIN");
   const { key } = await createApiKey(admin, projectId, { name: "k", scopes: ["events:write"] });
   const i = interaction();
-  await sendEvents(key, { events: [i, verdict(i.requestId), report(i.requestId)] });
+  const outcome = { type: "outcome", eventId: `o-${i.requestId}`, occurredAt: new Date().toISOString(), name: "csat", value: 5, requestId: i.requestId };
+  const res = await sendEvents(key, { events: [i, verdict(i.requestId), report(i.requestId), outcome] });
+  expect(res.json.accepted).toBe(4);
 });
 afterAll(async () => {
   await closeQueues();
@@ -23,7 +25,7 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-const tables = ["Interaction", "Verdict", "UserReport", "AuditEvent"] as const;
+const tables = ["Interaction", "Verdict", "UserReport", "BusinessEvent", "AuditEvent"] as const;
 
 describe("append-only evidence", () => {
   it.each(tables)("rejects UPDATE and DELETE on %s", async (table) => {
