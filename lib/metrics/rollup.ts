@@ -608,33 +608,63 @@ async function addUsersSeen(client: pg.PoolClient, projectId: string, seen: Set<
   );
 }
 
-/** Recounts a day's distinct users from its interactions: a day's first, or a rebuild (markAllDirty). */
+// Kept in step with lib/metrics/dimensions.ts (a unit test compares them).
+export const SQL_MODEL_KEY = `"modelProvider" || '/' || "modelId" || COALESCE('@' || "modelVersion", '')`;
+export const SQL_TEMPLATE_KEY = `COALESCE("promptTemplateId" || COALESCE('@' || "promptTemplateVersion", ''), '(none)')`;
+
+/**
+ * Days whose (day, dimension, key, user) tuples are kept, counting today: late
+ * events within these grow their day minute by minute; an older day's count is
+ * recounted from its interactions when a minute of it changes (rare: late data).
+ * Keeps UserDaySeen to a few days of rows however long the history.
+ */
+export const USER_DAYS_KEPT = 3;
+
+function isKeptDay(day: Date, now = new Date()): boolean {
+  return day.getTime() > Math.floor(now.getTime() / DAY) * DAY - USER_DAYS_KEPT * DAY;
+}
+
+/** The (user, dimension, key) tuples of a day, from its interactions: $1 project, $2 day, $3 day's end. */
+const USER_DAY_TUPLES_SQL = `
+  WITH i AS (
+    -- One row per user and combination of dimension values: far fewer than interactions.
+    SELECT DISTINCT "userRef", "environmentId"::text AS env, ${SQL_MODEL_KEY} AS model, ${SQL_TEMPLATE_KEY} AS template,
+           COALESCE(region, '(unknown)') AS region, COALESCE("deviceClass", '(unknown)') AS device,
+           COALESCE(platform, '(unknown)') AS platform, "flagState"
+      FROM "Interaction" WHERE "projectId" = $1 AND "occurredAt" >= $2 AND "occurredAt" < $3 AND "userRef" IS NOT NULL
+  )
+  SELECT DISTINCT d.dim, d.key, d."userRef" FROM (
+    SELECT "userRef", 'all' AS dim, '' AS key FROM i
+    UNION ALL SELECT "userRef", 'env', env FROM i
+    UNION ALL SELECT "userRef", 'model', model FROM i
+    UNION ALL SELECT "userRef", 'template', template FROM i
+    UNION ALL SELECT "userRef", 'region', region FROM i
+    UNION ALL SELECT "userRef", 'device', device FROM i
+    UNION ALL SELECT "userRef", 'platform', platform FROM i
+    UNION ALL SELECT i."userRef", 'flag', f.key || '=' || COALESCE(f.value->>'variant', (f.value->'value')::text, 'null')
+      FROM i CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i."flagState") = 'object' THEN i."flagState" ELSE '{}'::jsonb END) f
+  ) d`;
+
+/**
+ * Recounts a day's distinct users from its interactions: a day's first
+ * minutes, a rebuild (markAllDirty), or a change to a day older than the kept
+ * ones. A kept day's tuples are stored, and from then on it grows with its
+ * minutes (addUsersSeen); an older day's count is written directly.
+ */
 async function recomputeUsersDay(client: pg.PoolClient, projectId: string, day: Date): Promise<void> {
-  const end = new Date(day.getTime() + DAY);
+  const params = [projectId, day, new Date(day.getTime() + DAY)];
   await client.query(`DELETE FROM "UserDaySeen" WHERE "projectId" = $1 AND day = $2::date`, [projectId, day]);
   await client.query(`DELETE FROM "MetricDailyUsers" WHERE "projectId" = $1 AND day = $2::date`, [projectId, day]);
-  await client.query(
-    `WITH i AS (
-       -- One row per user and combination of dimension values: far fewer than interactions.
-       SELECT DISTINCT "userRef", "environmentId"::text AS env, ${SQL_MODEL_KEY} AS model, ${SQL_TEMPLATE_KEY} AS template,
-              COALESCE(region, '(unknown)') AS region, COALESCE("deviceClass", '(unknown)') AS device,
-              COALESCE(platform, '(unknown)') AS platform, "flagState"
-         FROM "Interaction" WHERE "projectId" = $1 AND "occurredAt" >= $2 AND "occurredAt" < $3 AND "userRef" IS NOT NULL
-     )
-     INSERT INTO "UserDaySeen" ("projectId", day, dim, key, "userRef")
-     SELECT DISTINCT $1::uuid, $2::date, d.dim, d.key, d."userRef" FROM (
-       SELECT "userRef", 'all' AS dim, '' AS key FROM i
-       UNION ALL SELECT "userRef", 'env', env FROM i
-       UNION ALL SELECT "userRef", 'model', model FROM i
-       UNION ALL SELECT "userRef", 'template', template FROM i
-       UNION ALL SELECT "userRef", 'region', region FROM i
-       UNION ALL SELECT "userRef", 'device', device FROM i
-       UNION ALL SELECT "userRef", 'platform', platform FROM i
-       UNION ALL SELECT i."userRef", 'flag', f.key || '=' || COALESCE(f.value->>'variant', (f.value->'value')::text, 'null')
-         FROM i CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i."flagState") = 'object' THEN i."flagState" ELSE '{}'::jsonb END) f
-     ) d`,
-    [projectId, day, end],
-  );
+  if (!isKeptDay(day)) {
+    await client.query(`DELETE FROM "UserDayCounted" WHERE "projectId" = $1 AND day = $2::date`, [projectId, day]);
+    await client.query(
+      `INSERT INTO "MetricDailyUsers" ("projectId", day, dim, key, users)
+       SELECT $1::uuid, $2::date, dim, key, count(*)::int FROM (${USER_DAY_TUPLES_SQL}) t GROUP BY dim, key`,
+      params,
+    );
+    return;
+  }
+  await client.query(`INSERT INTO "UserDaySeen" ("projectId", day, dim, key, "userRef") SELECT $1::uuid, $2::date, t.* FROM (${USER_DAY_TUPLES_SQL}) t`, params);
   await client.query(
     `INSERT INTO "MetricDailyUsers" ("projectId", day, dim, key, users)
      SELECT "projectId", day, dim, key, count(*)::int FROM "UserDaySeen" WHERE "projectId" = $1 AND day = $2::date GROUP BY 1, 2, 3, 4`,
@@ -643,9 +673,16 @@ async function recomputeUsersDay(client: pg.PoolClient, projectId: string, day: 
   await client.query(`INSERT INTO "UserDayCounted" ("projectId", day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING`, [projectId, day]);
 }
 
-// Kept in step with lib/metrics/dimensions.ts (a unit test compares them).
-export const SQL_MODEL_KEY = `"modelProvider" || '/' || "modelId" || COALESCE('@' || "modelVersion", '')`;
-export const SQL_TEMPLATE_KEY = `COALESCE("promptTemplateId" || COALESCE('@' || "promptTemplateVersion", ''), '(none)')`;
+/** Forgets the tuples of days no longer kept (their counts stay); at most once an hour per process. */
+let prunedAt = 0;
+async function pruneUserDays(client: pg.PoolClient, now = new Date()): Promise<void> {
+  if (now.getTime() - prunedAt < HOUR) return;
+  prunedAt = now.getTime();
+  const oldest = new Date(Math.floor(now.getTime() / DAY) * DAY - (USER_DAYS_KEPT - 1) * DAY);
+  await client.query(`DELETE FROM "UserDayCounted" WHERE day < $1::date`, [oldest]);
+  await client.query(`DELETE FROM "UserDaySeen" WHERE day < $1::date`, [oldest]);
+}
+
 
 // ---------------------------------------------------------------------------
 // The job
@@ -685,6 +722,7 @@ export async function runRollups(opts: { maxHours?: number; now?: Date; settleMs
     if (!lock[0]?.ok) return null;
     try {
       const scanned = await scanReviewChanges(client, { settleMs: opts.settleMs });
+      await pruneUserDays(client);
       const { rows: marks } = await client.query<Mark>(
         `SELECT d."projectId"::text AS "projectId", d.kind, d.bucket, d."markedAt" FROM "RollupDirty" d
            JOIN unnest($1::text[], $2::timestamptz[]) AS s(kind, before) ON s.kind = d.kind

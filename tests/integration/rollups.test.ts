@@ -17,7 +17,9 @@ async function runWorkerOnOutbox(projectId: string) {
   for (const row of rows) await processIngestAccepted({ id: `outbox-${row.id}`, data: row.payload } as unknown as Job);
 }
 
-const base = Date.UTC(2026, 10, 20, 9, 0, 0); // a fixed past morning, spread over ~3 hours
+// Yesterday morning (UTC), spread over ~3 hours: a past day, recent enough that its users are kept (USER_DAYS_KEPT).
+const yesterday = new Date(Date.now() - 86_400_000);
+const base = Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), 9, 0, 0);
 const models = [
   { provider: "openai", id: "gpt-4.1-mini", version: "2025-04-14" },
   { provider: "openai", id: "gpt-4.1-mini", version: "2025-06-01" },
@@ -253,6 +255,22 @@ describe("dashboard rollups", () => {
     await markAllDirty(projectId);
     await drainRollups();
     expect(await daily()).toEqual(incremental);
+
+    // A day older than the kept ones is counted from its interactions, and its tuples are not kept.
+    const old = Date.UTC(2026, 0, 15, 12, 0, 0);
+    const late = [interaction({ occurredAt: new Date(old).toISOString(), userId: "user-1" }), interaction({ occurredAt: new Date(old + 60_000).toISOString(), userId: "user-2" })];
+    expect((await sendEvents(key, { events: late })).json.accepted).toBe(2);
+    await runWorkerOnOutbox(projectId);
+    await drainRollups();
+    const oldDay = (await daily()).filter((r) => r.day.getTime() === Date.UTC(2026, 0, 15));
+    expect(oldDay.find((r) => r.dim === "all")?.users).toBe(2);
+    const kept = await pgPool().query(`SELECT 1 FROM "UserDaySeen" WHERE "projectId" = $1 AND day = '2026-01-15'`, [projectId]);
+    expect(kept.rowCount).toBe(0);
+    // Another late event for that day: recounted again, not added to.
+    expect((await sendEvents(key, { events: [interaction({ occurredAt: new Date(old + 120_000).toISOString(), userId: "user-1" })] })).json.accepted).toBe(1);
+    await runWorkerOnOutbox(projectId);
+    await drainRollups();
+    expect((await daily()).find((r) => r.day.getTime() === Date.UTC(2026, 0, 15) && r.dim === "all")?.users).toBe(2);
   });
 
   it("leaves a mark made less than a second ago as it is (no row rewritten per batch), and moves an older one forward", async () => {
