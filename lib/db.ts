@@ -61,6 +61,19 @@ export function pgPool(): pg.Pool {
 }
 
 /**
+ * What a generic-plan connection runs with (pgGenericPlanPool), and what a
+ * transaction on another connection sets to plan the same way
+ * (GENERIC_PLAN_SET_LOCAL). Sequential scans off: a generic plan is made once
+ * per connection, and one made while a table is young (a new install's first
+ * minutes) would scan it for good as it grows.
+ */
+const GENERIC_PLAN_SETTINGS = [
+  ["plan_cache_mode", "force_generic_plan"],
+  ["enable_seqscan", "off"],
+] as const;
+export const GENERIC_PLAN_SET_LOCAL = GENERIC_PLAN_SETTINGS.map(([name, value]) => `SET LOCAL ${name} = ${value}`).join("; ");
+
+/**
  * A small pg pool whose connections run prepared (named) statements with
  * their generic plan, always. For the worker's per-batch statements, written
  * to plan the same whatever their parameters (rows by primary key, the
@@ -80,9 +93,7 @@ export function pgGenericPlanPool(): pg.Pool {
       max: 8,
       types: utcTypes,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      // Sequential scans off: a generic plan is made once per connection, and one made while a
-      // table is young (a new install's first minutes) would scan it for good as it grows.
-      options: "-c plan_cache_mode=force_generic_plan -c enable_seqscan=off",
+      options: GENERIC_PLAN_SETTINGS.map(([name, value]) => `-c ${name}=${value}`).join(" "),
     });
     pool.on("error", (err) => console.warn(`[db] idle connection lost: ${err.message}`));
     pool.on("connect", (client) => client.on("error", (err) => console.warn(`[db] connection lost while in use: ${err.message}`)));

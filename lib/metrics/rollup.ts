@@ -317,17 +317,18 @@ async function recomputeInteractionHour(client: pg.PoolClient, projectId: string
   const perMinute = new Map<number, Map<string, Acc>>();
   for (const m of minutes) perMinute.set(m.getTime(), new Map());
   const seen = new Set<string>();
+  // The hour's minutes share one UTC day.
+  const day = hour.toISOString().slice(0, 10);
   for (const r of rows) {
     const minute = Math.floor(r.occurredAt.getTime() / MINUTE) * MINUTE;
     const accs = perMinute.get(minute);
     if (!accs) continue;
-    const day = r.userRef === null ? null : new Date(Math.floor(minute / DAY) * DAY).toISOString().slice(0, 10);
     for (const [dim, key] of dimensionsOf(r)) {
       const id = `${dim}\u0000${key}`;
       let a = accs.get(id);
       if (!a) accs.set(id, (a = newAcc()));
       addInteraction(a, r);
-      if (day !== null) seen.add(`${day}\u0000${id}\u0000${r.userRef}`);
+      if (r.userRef !== null) seen.add(`${day}\u0000${id}\u0000${r.userRef}`);
     }
   }
   const out: unknown[][] = [];
@@ -620,8 +621,9 @@ export const SQL_TEMPLATE_KEY = `COALESCE("promptTemplateId" || COALESCE('@' || 
  */
 export const USER_DAYS_KEPT = 3;
 
-function isKeptDay(day: Date, now = new Date()): boolean {
-  return day.getTime() > Math.floor(now.getTime() / DAY) * DAY - USER_DAYS_KEPT * DAY;
+/** The oldest day (UTC midnight) whose tuples are kept. */
+function firstKeptDay(now = new Date()): Date {
+  return new Date(Math.floor(now.getTime() / DAY) * DAY - (USER_DAYS_KEPT - 1) * DAY);
 }
 
 /** The (user, dimension, key) tuples of a day, from its interactions: $1 project, $2 day, $3 day's end. */
@@ -655,7 +657,7 @@ async function recomputeUsersDay(client: pg.PoolClient, projectId: string, day: 
   const params = [projectId, day, new Date(day.getTime() + DAY)];
   await client.query(`DELETE FROM "UserDaySeen" WHERE "projectId" = $1 AND day = $2::date`, [projectId, day]);
   await client.query(`DELETE FROM "MetricDailyUsers" WHERE "projectId" = $1 AND day = $2::date`, [projectId, day]);
-  if (!isKeptDay(day)) {
+  if (day < firstKeptDay()) {
     await client.query(`DELETE FROM "UserDayCounted" WHERE "projectId" = $1 AND day = $2::date`, [projectId, day]);
     await client.query(
       `INSERT INTO "MetricDailyUsers" ("projectId", day, dim, key, users)
@@ -675,14 +677,13 @@ async function recomputeUsersDay(client: pg.PoolClient, projectId: string, day: 
 
 /** Forgets the tuples of days no longer kept (their counts stay); at most once an hour per process. */
 let prunedAt = 0;
-async function pruneUserDays(client: pg.PoolClient, now = new Date()): Promise<void> {
-  if (now.getTime() - prunedAt < HOUR) return;
-  prunedAt = now.getTime();
-  const oldest = new Date(Math.floor(now.getTime() / DAY) * DAY - (USER_DAYS_KEPT - 1) * DAY);
+async function pruneUserDays(client: pg.PoolClient): Promise<void> {
+  if (Date.now() - prunedAt < HOUR) return;
+  prunedAt = Date.now();
+  const oldest = firstKeptDay();
   await client.query(`DELETE FROM "UserDayCounted" WHERE day < $1::date`, [oldest]);
   await client.query(`DELETE FROM "UserDaySeen" WHERE day < $1::date`, [oldest]);
 }
-
 
 // ---------------------------------------------------------------------------
 // The job
@@ -702,7 +703,8 @@ const recomputers: Record<Exclude<DirtyKind, "users">, (c: pg.PoolClient, p: str
  * recomputed once, shortly after its traffic moves on, instead of on every
  * pass (a minute can hold tens of thousands of interactions). A user-day mark
  * is a recount of the whole day (a day's first minutes, and rebuilds; after
- * that minutes add their new users as they go): about once a minute. Review changes are few and cheap: at once.
+ * that minutes add their new users as they go): about once a minute. Review
+ * changes are few and cheap: at once.
  */
 export const SETTLE_MS: Record<DirtyKind, number> = { interactions: 10_000, business: 10_000, users: 60_000, review: 0, reviewer: 0 };
 

@@ -5,7 +5,7 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
-import { db, pgGenericPlanPool, pgPool } from "@/lib/db";
+import { db, GENERIC_PLAN_SET_LOCAL, pgGenericPlanPool, pgPool } from "@/lib/db";
 import { ruleConditionSchema, priorityFor, severityFor, type SeverityRuleDef, type Sev, type Signals } from "@/lib/triage/severity";
 import { fallbackPolicies, slaDeadlines, type SlaPolicyLike } from "@/lib/triage/sla";
 import { scheduleSlaTimersSoon, type TimedItem } from "@/lib/triage/sla-timers";
@@ -263,8 +263,7 @@ async function upsertLocked(projectId: string, requestIds: string[], config: Con
   const client = await pgPool().connect();
   try {
     await client.query("BEGIN");
-    // The state read's generic plan (STATE_BY_SIGNALS_SQL), by index even if first planned on a young table.
-    await client.query("SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off");
+    await client.query(GENERIC_PLAN_SET_LOCAL); // the state read's plan (STATE_BY_SIGNALS_SQL), as on pgGenericPlanPool
     await client.query({
       name: "triage-lock",
       text: `SELECT count(pg_advisory_xact_lock(hashtextextended('triage:' || $1 || ':' || k, 0))) FROM unnest($2::text[]) WITH ORDINALITY AS u(k, n)`,

@@ -14,7 +14,7 @@ import { verifyChains } from "@/lib/audit/verify-chains";
 import { getAuditChainStatus } from "@/lib/audit/get-audit-chain-status";
 import { runAuditVerification } from "@/lib/audit/run-audit-verification";
 import { upsertSchedules } from "@/workers/schedules";
-import { makeTenant, memberActor, uniq } from "./fixtures";
+import { makeTenant, memberActor, tamper, uniq } from "./fixtures";
 
 afterAll(async () => {
   await disconnectRedis();
@@ -44,15 +44,6 @@ async function writeEvents(scope: { projectId?: string; orgId?: string }, count:
 
 /** Waits longer than the worker does, in case other suites' writers share the database. */
 const seal = () => sealPendingAuditEvents({ maxWaitMs: 10_000 });
-
-/** What a superuser can do: the triggers are off only inside this transaction. */
-async function tamper(table: string, sql: string, ...params: unknown[]) {
-  await db().$transaction(async (tx) => {
-    await tx.$executeRawUnsafe(`ALTER TABLE "${table}" DISABLE TRIGGER USER`);
-    await tx.$executeRawUnsafe(sql, ...params);
-    await tx.$executeRawUnsafe(`ALTER TABLE "${table}" ENABLE TRIGGER USER`);
-  });
-}
 
 async function chainOf(projectId: string) {
   const report = await verifyChains({ projectId });

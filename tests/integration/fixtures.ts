@@ -44,3 +44,12 @@ export async function orgAdminActor(orgId: string): Promise<UserActor> {
   await db().orgMembership.create({ data: { orgId, userId, role: "ADMIN" } });
   return (await loadUserActor(userId))!;
 }
+
+/** What a superuser can do to append-only evidence: the triggers are off only inside this transaction. */
+export async function tamper(table: string, sql: string, ...params: unknown[]) {
+  await db().$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`ALTER TABLE "${table}" DISABLE TRIGGER USER`);
+    await tx.$executeRawUnsafe(sql, ...params);
+    await tx.$executeRawUnsafe(`ALTER TABLE "${table}" ENABLE TRIGGER USER`);
+  });
+}

@@ -10,7 +10,7 @@ import { sealPendingAuditEvents } from "@/lib/audit/seal-pending-audit-events";
 import { verifyChains } from "@/lib/audit/verify-chains";
 import { canonicalDigest } from "@/lib/audit/canonical";
 import { EVENTS_INGESTED, evidenceOf } from "@/lib/audit/evidence";
-import { makeTenant, memberActor } from "./fixtures";
+import { makeTenant, memberActor, tamper } from "./fixtures";
 import { interaction, report, sendEvents, sendReport, verdict } from "./ingest-helpers";
 
 let projectId: string;
@@ -132,11 +132,7 @@ describe("POST /api/v1/events", () => {
     expect((await verifyChains({ projectId: t.project.id })).chains[0]).toMatchObject({ ok: true });
 
     const v = await db().verdict.findFirstOrThrow({ where: { projectId: t.project.id } });
-    await db().$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(`ALTER TABLE "Verdict" DISABLE TRIGGER USER`);
-      await tx.$executeRawUnsafe(`UPDATE "Verdict" SET decision = 'PASS' WHERE id = $1::uuid`, v.id);
-      await tx.$executeRawUnsafe(`ALTER TABLE "Verdict" ENABLE TRIGGER USER`);
-    });
+    await tamper("Verdict", `UPDATE "Verdict" SET decision = 'PASS' WHERE id = $1::uuid`, v.id);
     const audit = await db().auditEvent.findFirstOrThrow({ where: { projectId: t.project.id, action: EVENTS_INGESTED }, include: { seal: true } });
     expect((await verifyChains({ projectId: t.project.id })).chains[0]).toMatchObject({
       ok: false,
