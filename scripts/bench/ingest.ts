@@ -196,7 +196,7 @@ async function main() {
   const batched = phases.has("batched") ? { ...summarize(await load(url, prebuilt(url, key, batchCount, 100)), 100), workerCaughtUpSecondsAfter: await caughtUp() } : null;
   const single = phases.has("single") ? { ...summarize(await load(url, prebuilt(url, key, singleCount, 1)), 1), workerCaughtUpSecondsAfter: await caughtUp() } : null;
   const raw = phases.has("raw")
-    ? await rawInsert(projectId, environmentId, Math.max(10_000, Math.min((batched?.eventsPerSecond ?? 0) * seconds, 200_000)))
+    ? await rawInsert(projectId, environmentId, Number(process.env.BENCH_RAW_ROWS ?? Math.max(10_000, Math.min((batched?.eventsPerSecond ?? 0) * seconds, 200_000))))
     : null;
 
   let nextRouteOnly: ReturnType<typeof summarize> | null = null;
