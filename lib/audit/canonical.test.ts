@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { canonicalDigest, canonicalJson, jsonBytesAndDigest, withCanonicalKeyOrder } from "./canonical";
+import { canonicalDigest, canonicalJson, jsonbArrayAndDigests, withCanonicalKeyOrder } from "./canonical";
 
 describe("canonical encoding", () => {
   it("sorts keys at every depth", () => {
@@ -109,17 +109,20 @@ describe("canonical encoding, against the two-pass reference", () => {
     expect(objects).toBeGreaterThan(500);
   });
 
-  it("gives the digest and plain JSON bytes of a row in one go, whatever its shape", () => {
-    const shaped = { a: "Orders \u2192 Help", b: [1, null, { c: true }], id: "x" };
-    const unsorted = { id: "x", a: "Orders \u2192 Help", b: [1, null, { c: true }] };
+  it("writes rows as one binary jsonb array, with each row's digest, whatever its shape", () => {
+    const shaped = { a: "Orders \u2192 Help \ud83d\ude00", b: [1, null, { c: true }], id: "x" };
+    const unsorted = { id: "x", a: "Orders \u2192 Help \ud83d\ude00", b: [1, null, { c: true }] };
     const nested = { a: { z: 1, y: null }, id: "x" };
     const typed = { at: new Date(0), cost: 12n, id: "x" };
-    for (const row of [shaped, unsorted, nested]) {
-      const { json, digest } = jsonBytesAndDigest(row);
-      expect(json.toString("utf8")).toBe(JSON.stringify(row));
-      expect(digest).toBe(canonicalDigest(row));
-      expect(digest).toBe(createHash("sha256").update(reference(row)).digest("hex"));
-    }
+    const rows = [shaped, unsorted, nested];
+    const { param, digests } = jsonbArrayAndDigests(rows);
+    expect(param[0]).toBe(1);
+    expect(param.subarray(1).toString("utf8")).toBe(JSON.stringify(rows));
+    rows.forEach((row, i) => {
+      expect(digests[i]).toBe(canonicalDigest(row));
+      expect(digests[i]).toBe(createHash("sha256").update(reference(row)).digest("hex"));
+    });
+    expect(jsonbArrayAndDigests([]).param.subarray(1).toString("utf8")).toBe("[]");
     expect(canonicalDigest(shaped)).toBe(canonicalDigest(unsorted));
     expect(canonicalJson(typed)).toBe(reference(typed));
   });

@@ -142,14 +142,31 @@ export function canonicalDigest(value: unknown): string {
 }
 
 /**
- * A JSON value's JSON.stringify as UTF-8 bytes, and its canonical digest: one
- * serialization, one UTF-8 encoding and a hash of those bytes when the value
- * is already in canonical shape (as ingest's rows are), two otherwise.
+ * Values as one jsonb array parameter in binary form (a version byte, 1, then
+ * the JSON text of the array), each value's JSON.stringify written straight
+ * into it, with each value's canonical digest. When a value is already in
+ * canonical shape (as ingest's rows are) its digest is a hash of the bytes it
+ * was written as; otherwise it is encoded again, canonically. Writing into one
+ * buffer sized for the worst case (3 bytes per UTF-16 unit) skips the
+ * byte-length pass and the copy that Buffer.from and Buffer.concat would make.
  */
-export function jsonBytesAndDigest(value: Record<string, unknown>): { json: Buffer; digest: string } {
-  const text = JSON.stringify(value);
-  const json = Buffer.from(text, "utf8");
-  return { json, digest: stringifiesCanonically(value) ? sha256Hex(json) : canonicalDigest(value) };
+export function jsonbArrayAndDigests(values: readonly Record<string, unknown>[]): { param: Buffer; digests: string[] } {
+  const texts = values.map((v) => JSON.stringify(v));
+  let capacity = 3;
+  for (const t of texts) capacity += t.length * 3 + 1;
+  const buf = Buffer.allocUnsafe(capacity);
+  buf[0] = 1; // jsonb binary format version
+  buf[1] = 0x5b; // [
+  let pos = 2;
+  const digests: string[] = new Array(values.length);
+  for (let i = 0; i < texts.length; i++) {
+    if (i > 0) buf[pos++] = 0x2c; // ,
+    const n = buf.write(texts[i]!, pos, "utf8");
+    digests[i] = stringifiesCanonically(values[i]) ? sha256Hex(buf.subarray(pos, pos + n)) : canonicalDigest(values[i]);
+    pos += n;
+  }
+  buf[pos++] = 0x5d; // ]
+  return { param: buf.subarray(0, pos), digests };
 }
 
 /** A copy with every object's keys in canonical order (JSON's meaning, and jsonb's storage, do not depend on key order). */

@@ -8,7 +8,7 @@ import { uuid7 } from "@/lib/ids/uuid7";
 import type { ZodError } from "zod";
 import { pgPool } from "@/lib/db";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
-import { jsonBytesAndDigest, withCanonicalKeyOrder } from "@/lib/audit/canonical";
+import { jsonbArrayAndDigests, withCanonicalKeyOrder } from "@/lib/audit/canonical";
 import { EVENTS_INGESTED, type IngestedEvidence } from "@/lib/audit/evidence";
 import { redactText, redactValue } from "@/lib/pii/detect";
 import { ANONYMOUS_SUBJECT, pseudonymizeForIngest } from "@/lib/privacy/pseudonym";
@@ -176,7 +176,7 @@ const keyOrder: Record<Kind, readonly string[]> = {
  * serialized once for both the digest and the statement. Its nested values
  * are copies in canonical order already (redactValue, withCanonicalKeyOrder);
  * one with a null member inside is still stored as it came, and digested the
- * slower way (jsonBytesAndDigest). A key that is not a column would be
+ * slower way (jsonbArrayAndDigests). A key that is not a column would be
  * neither stored nor verifiable: it is a bug, and fails loudly.
  */
 function inCanonicalShape(kind: Kind, row: Row): Row {
@@ -377,37 +377,31 @@ function isRequestScopedError(err: unknown): boolean {
 }
 
 /** Client ids in one order in every statement, so that two statements inserting the same new ids take their locks in the same order (no deadlock). */
-const byClientId = (key: "requestId" | "eventId") => ({ row: a }: Serialized, { row: b }: Serialized) =>
+const byClientId = (key: "requestId" | "eventId") => ({ row: a }: Sorted, { row: b }: Sorted) =>
   (a[key] as string) < (b[key] as string) ? -1 : (a[key] as string) > (b[key] as string) ? 1 : 0;
 
-type Serialized = { row: Row; json: Buffer };
-
-/**
- * A JSON array of the rows, as a binary jsonb parameter (a version byte, 1,
- * then the JSON text): the rows' UTF-8 bytes, made once for their digests,
- * are copied as they are, instead of the driver measuring and encoding
- * another ~300 KB string per batch.
- */
-function jsonbArray(items: Serialized[]): Buffer {
-  const parts: Buffer[] = [JSONB_ARRAY_START];
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) parts.push(COMMA);
-    parts.push(items[i]!.json);
-  }
-  parts.push(ARRAY_END);
-  return Buffer.concat(parts);
-}
-const JSONB_ARRAY_START = Buffer.from([1, 0x5b]); // jsonb binary format version 1, "["
-const COMMA = Buffer.from(",");
-const ARRAY_END = Buffer.from("]");
+/** A row to store, and the audit entry that will carry its digest. */
+type Sorted = { row: Row; evidence: IngestedEvidence };
 
 async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: string): Promise<Set<string>> {
   return storeMany([{ actor, pending, receivedAt }]);
 }
 
+/**
+ * Each kind's rows as one binary jsonb array parameter, in client-id order,
+ * each row's digest filled into its audit entry: the rows are serialized once,
+ * for both the statement and the digests that tie their exact content into the chain.
+ */
+function kindParam(items: Sorted[], key: "requestId" | "eventId"): Buffer {
+  items.sort(byClientId(key));
+  const { param, digests } = jsonbArrayAndDigests(items.map((i) => i.row));
+  items.forEach((item, i) => (item.evidence.digest = digests[i]!));
+  return param;
+}
+
 /** Stores the accepted events of one or more requests of one project in one statement; returns the ids inserted (not duplicates). */
 async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "receivedAt">[]): Promise<Set<string>> {
-  const byKind: Record<Kind, Serialized[]> = { interaction: [], verdict: [], report: [], outcome: [] };
+  const byKind: Record<Kind, Sorted[]> = { interaction: [], verdict: [], report: [], outcome: [] };
   const audits: Row[] = [];
   for (const { actor, pending, receivedAt } of requests) {
     if (pending.length === 0) continue;
@@ -416,9 +410,9 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
     // statement keeps only the events actually inserted; duplicates drop out).
     const events: IngestedEvidence[] = [];
     for (const p of pending) {
-      const { json, digest } = jsonBytesAndDigest(p.row);
-      byKind[p.kind].push({ row: p.row, json });
-      events.push({ type: p.kind, id: p.row.id as string, digest });
+      const evidence: IngestedEvidence = { type: p.kind, id: p.row.id as string, digest: "" };
+      byKind[p.kind].push({ row: p.row, evidence });
+      events.push(evidence);
     }
     audits.push({
       orgId: null,
@@ -433,15 +427,15 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
       createdAt: receivedAt,
     });
   }
-  byKind.interaction.sort(byClientId("requestId"));
-  byKind.verdict.sort(byClientId("eventId"));
-  byKind.report.sort(byClientId("eventId"));
-  byKind.outcome.sort(byClientId("eventId"));
+  const interactions = kindParam(byKind.interaction, "requestId");
+  const verdicts = kindParam(byKind.verdict, "eventId");
+  const reports = kindParam(byKind.report, "eventId");
+  const outcomes = kindParam(byKind.outcome, "eventId");
   const projectId = requests[0]!.actor.projectId;
   const { rows } = await pgPool().query<{ kind: string; id: string; job: string | null; payload: object | null }>({
     name: "rampart-ingest",
     text: INGEST_SQL,
-    values: [jsonbArray(byKind.interaction), jsonbArray(byKind.verdict), jsonbArray(byKind.report), JSON.stringify(audits), projectId, jsonbArray(byKind.outcome)],
+    values: [interactions, verdicts, reports, JSON.stringify(audits), projectId, outcomes],
   });
   // Committed: hand the outbox row to the queue now (the relay covers any miss).
   const outbox = rows.filter((r) => r.kind === "outbox");
