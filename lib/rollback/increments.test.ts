@@ -37,4 +37,27 @@ describe("what a batch adds to the counters", () => {
     expect(inc.buckets.size).toBe(0);
     expect(inc.hot).toBe(false);
   });
+  it("counts the same whether samples share one snapshot object (grouped) or each has its own", () => {
+    const snapshots = [flags, { "assistant-v2": { value: false, version: 3 }, tier: { value: "mini", version: 2 } }, {}];
+    const samples: Sample[] = Array.from({ length: 300 }, (_, i) => ({
+      kind: (["response", "harmful", "report"] as const)[i % 3]!,
+      environmentId: i % 7 === 0 ? "env-2" : "env",
+      flagState: snapshots[i % snapshots.length],
+      at: new Date(now - ((i * 7_919) % 900_000)),
+      latencyMs: i % 5 === 0 ? null : (i * 37) % 5_000,
+      costMicros: i % 4 === 0 ? null : i,
+      error: i % 11 === 0,
+    }));
+    const shared = incrementsFor(P, samples, now);
+    const separate = incrementsFor(P, samples.map((s) => ({ ...s, flagState: structuredClone(s.flagState) })), now);
+    const plain = (inc: ReturnType<typeof incrementsFor>) => Object.fromEntries([...inc.buckets].map(([k, v]) => [k, Object.fromEntries(v)]));
+    expect(plain(shared)).toEqual(plain(separate));
+    expect(Object.keys(plain(shared)).length).toBeGreaterThan(10);
+    expect(shared.hot).toBe(separate.hot);
+    // Every response counted once per series it feeds and per bucket resolution.
+    const responses = samples.filter((s) => s.kind === "response" && Object.keys(s.flagState as object).length > 0);
+    const seriesCount = (s: Sample) => Object.keys(s.flagState as object).length;
+    const total = Object.values(plain(shared)).reduce((n, h) => n + Object.entries(h).filter(([f]) => f.endsWith("|n")).reduce((m, [, v]) => m + v, 0), 0);
+    expect(total).toBe(responses.reduce((n, s) => n + seriesCount(s) * 2, 0));
+  });
 });

@@ -36,6 +36,8 @@ WITH i AS (
   SELECT id, "requestId", "environmentId", "flagState", LEAST("occurredAt", "receivedAt") AS at, "receivedAt", "latencyMs", "costMicros", "errorType"
     FROM "Interaction" WHERE id = ANY($2::uuid[]) AND "projectId"::text = $1::text
 )
+-- Snapshots as text: the worker parses each distinct one once (a batch usually holds a few).
+SELECT kind, "environmentId", "flagState"::text AS "flagState", at, "latencyMs", "costMicros", error FROM (
 SELECT 'response' AS kind, i."environmentId"::text AS "environmentId", i."flagState", i.at, i."latencyMs", i."costMicros"::text AS "costMicros", i."errorType" IS NOT NULL AS error FROM i
 UNION ALL
 SELECT 'harmful', x."environmentId"::text, x."flagState", LEAST(x."occurredAt", x."receivedAt"), NULL, NULL, false
@@ -51,7 +53,8 @@ SELECT 'report', x."environmentId"::text, x."flagState", LEAST(r."occurredAt", r
  WHERE r.id = ANY($4::uuid[]) AND r."projectId"::text = $1::text AND x."receivedAt" <= r."receivedAt"
 UNION ALL
 SELECT 'report', i."environmentId"::text, i."flagState", LEAST(r."occurredAt", r."receivedAt"), NULL, NULL, false
-  FROM i JOIN "UserReport" r ON r."projectId" = $1::uuid AND r."requestId" = i."requestId" AND r."receivedAt" < i."receivedAt"`;
+  FROM i JOIN "UserReport" r ON r."projectId" = $1::uuid AND r."requestId" = i."requestId" AND r."receivedAt" < i."receivedAt"
+) samples`;
 
 // KEYS[1]: the batch's marker; KEYS[2..]: bucket hashes.
 // ARGV[1]: marker TTL; then per bucket hash: TTL, field count, field, increment, …
@@ -74,7 +77,7 @@ const RECORD_SHA = createHash("sha1").update(RECORD_LUA).digest("hex");
 /** Long enough to cover outbox redelivery and job retries of a batch. */
 const BATCH_MARKER_TTL_SECONDS = 6 * 3600;
 
-type Row = { kind: Sample["kind"]; environmentId: string; flagState: unknown; at: Date; latencyMs: number | null; costMicros: string | null; error: boolean };
+type Row = { kind: Sample["kind"]; environmentId: string; flagState: string | null; at: Date; latencyMs: number | null; costMicros: string | null; error: boolean };
 
 export async function recordBatchCounters(batch: CounterBatch, now = Date.now()): Promise<{ counted: boolean; hot: boolean }> {
   if (batch.interactions.length + batch.verdicts.length + batch.reports.length === 0) return { counted: false, hot: false };
@@ -83,7 +86,15 @@ export async function recordBatchCounters(batch: CounterBatch, now = Date.now())
     text: SAMPLES_SQL,
     values: [batch.projectId, batch.interactions, batch.verdicts, batch.reports],
   });
-  const samples: Sample[] = rows.map((r) => ({ ...r, costMicros: r.costMicros === null ? null : Number(r.costMicros) }));
+  // One object per distinct snapshot: incrementsFor works out a snapshot's series once per object.
+  const snapshots = new Map<string, unknown>();
+  const snapshot = (text: string | null): unknown => {
+    if (text === null) return null;
+    let v = snapshots.get(text);
+    if (v === undefined) snapshots.set(text, (v = JSON.parse(text)));
+    return v;
+  };
+  const samples: Sample[] = rows.map((r) => ({ ...r, flagState: snapshot(r.flagState), costMicros: r.costMicros === null ? null : Number(r.costMicros) }));
   return applySamples(batch.projectId, `batch:${batchDigest(batch)}`, samples, now);
 }
 
