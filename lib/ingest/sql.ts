@@ -99,19 +99,19 @@ const q = (name: string) => `"${name}"`;
 const recordType = (t: string) => (t === "bytea" ? "text" : t);
 const selectExpr = ([name, t]: Column) => (t === "bytea" ? `decode(x.${q(name)}, 'base64')` : `x.${q(name)}`);
 
-function insertCte(alias: string, table: string, columns: Column[], param: string, conflict: string) {
+function insertCte(alias: string, table: string, columns: Column[], param: string, conflict: string, returning = "id") {
   const defs = columns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ");
   return `${alias} AS (
     INSERT INTO ${q(table)} (${columns.map(([n]) => q(n)).join(", ")})
     SELECT ${columns.map(selectExpr).join(", ")} FROM jsonb_to_recordset(${param}::jsonb) AS x(${defs})
     ON CONFLICT (${conflict}) DO NOTHING
-    RETURNING id
+    RETURNING ${returning}
   )`;
 }
 
 export const INGEST_SQL = `
 WITH
-${insertCte("i_ins", "Interaction", interactionColumns, "$1", `"projectId", "requestId"`)},
+${insertCte("i_ins", "Interaction", interactionColumns, "$1", `"projectId", "requestId"`, `id, "occurredAt"`)},
 ${insertCte("v_ins", "Verdict", verdictColumns, "$2", `"projectId", "eventId"`)},
 ${insertCte("r_ins", "UserReport", reportColumns, "$3", `"projectId", "eventId"`)},
 ${insertCte("b_ins", "BusinessEvent", outcomeColumns, "$6", `"projectId", "eventId"`)},
@@ -141,7 +141,9 @@ o_ins AS (
     'interactions', COALESCE((SELECT jsonb_agg(id) FROM i_ins), '[]'::jsonb),
     'verdicts', COALESCE((SELECT jsonb_agg(id) FROM v_ins), '[]'::jsonb),
     'reports', COALESCE((SELECT jsonb_agg(id) FROM r_ins), '[]'::jsonb),
-    'outcomes', COALESCE((SELECT jsonb_agg(id) FROM b_ins), '[]'::jsonb)
+    'outcomes', COALESCE((SELECT jsonb_agg(id) FROM b_ins), '[]'::jsonb),
+    -- The minutes the interactions fall in: the worker marks those for the rollups without reading the rows back.
+    'minutes', COALESCE((SELECT jsonb_agg(DISTINCT date_trunc('minute', "occurredAt")) FROM i_ins), '[]'::jsonb)
   )
   WHERE EXISTS (SELECT 1 FROM inserted)
   RETURNING id, job, payload

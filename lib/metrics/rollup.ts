@@ -50,14 +50,18 @@ const UNLESS_MARKED_RECENTLY = `WHERE NOT EXISTS (SELECT 1 FROM "RollupDirty" r
  * their day: see addUsersSeen.)
  */
 export async function markIngestDirty(
-  batch: { projectId: string; interactions: string[]; verdicts: string[]; reports: string[] },
+  batch: { projectId: string; interactions: string[]; verdicts: string[]; reports: string[]; minutes?: string[] },
   q: Queryable = pgGenericPlanPool(),
 ): Promise<void> {
   if (batch.interactions.length + batch.verdicts.length + batch.reports.length === 0) return;
+  // A batch written by ingest names its interactions' minutes; an older one has them read back.
+  const minutes = batch.minutes ?? null;
   await q.query({
     name: "mark-ingest-dirty",
     text: `WITH touched AS (
-       SELECT i."occurredAt" FROM "Interaction" i WHERE i.id = ANY($2::uuid[])
+       SELECT m AS "occurredAt" FROM unnest($5::timestamp[]) AS m
+       UNION ALL
+       SELECT i."occurredAt" FROM "Interaction" i WHERE $5::timestamp[] IS NULL AND i.id = ANY($2::uuid[])
        UNION ALL
        SELECT i."occurredAt" FROM "Verdict" v
          JOIN "Interaction" i ON i."projectId" = v."projectId" AND i."requestId" = v."requestId"
@@ -72,7 +76,7 @@ export async function markIngestDirty(
        SELECT DISTINCT 'interactions' AS kind, date_trunc('minute', t."occurredAt") AS bucket FROM touched t) d
      ${UNLESS_MARKED_RECENTLY}
      ${MARK_CONFLICT}`,
-    values: [batch.projectId, batch.interactions, batch.verdicts, batch.reports],
+    values: [batch.projectId, batch.interactions, batch.verdicts, batch.reports, minutes],
   });
 }
 

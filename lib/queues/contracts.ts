@@ -23,6 +23,8 @@ export const queues = {
         reports: z.array(z.uuid()),
         /** Business outcomes (absent from batches written before outcomes existed). */
         outcomes: z.array(z.uuid()).default([]),
+        /** The minutes (UTC timestamps) the interactions' occurredAt fall in (absent from batches written before, which read them back). */
+        minutes: z.array(z.iso.datetime({ local: true })).max(100_000).optional(),
       }),
     },
   },

@@ -68,6 +68,16 @@ describe("POST /api/v1/events", () => {
       { type: "verdict", id: v.id, digest: canonicalDigest(v) },
       { type: "report", id: r.id, digest: canonicalDigest(r) },
     ]);
+    // The outbox row names what the worker goes on with, and the minute the interaction falls in (for the rollups).
+    const outbox = await db().outboxEvent.findFirstOrThrow({ where: { payload: { path: ["projectId"], equals: projectId } }, orderBy: { id: "desc" } });
+    expect(outbox.payload).toEqual({
+      projectId,
+      interactions: [stored.id],
+      verdicts: [v.id],
+      reports: [r.id],
+      outcomes: [],
+      minutes: [`${stored.occurredAt.toISOString().slice(0, 16)}:00`],
+    });
   });
 
   it("names only the events a request actually stored in its audit event; a pure retry records none", async () => {

@@ -297,4 +297,19 @@ describe("dashboard rollups", () => {
     expect(await marks()).toEqual([]);
     expect(await rolled("h", "all")).toEqual(await direct("''"));
   });
+
+  it("marks the minutes a batch names without reading its interactions back (older batches have them read)", async () => {
+    await pgPool().query(`DELETE FROM "RollupDirty" WHERE "projectId" = $1`, [projectId]);
+    const marked = async () =>
+      (await pgPool().query<{ bucket: Date }>(`SELECT bucket FROM "RollupDirty" WHERE "projectId" = $1 AND kind = 'interactions' ORDER BY bucket`, [projectId])).rows.map((r) =>
+        r.bucket.toISOString(),
+      );
+    // An id that names no row: only the batch's minutes can be what gets marked.
+    const nowhere = "00000000-0000-7000-8000-000000000000";
+    await markIngestDirty({ projectId, interactions: [nowhere], verdicts: [], reports: [], minutes: ["2026-01-02T03:04:00", "2026-01-02T03:05:00"] });
+    expect(await marked()).toEqual(["2026-01-02T03:04:00.000Z", "2026-01-02T03:05:00.000Z"]);
+    await pgPool().query(`DELETE FROM "RollupDirty" WHERE "projectId" = $1`, [projectId]);
+    await markIngestDirty({ projectId, interactions: [nowhere], verdicts: [], reports: [] });
+    expect(await marked()).toEqual([]);
+  });
 });
