@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { disconnectRedis } from "@/lib/redis";
@@ -78,6 +79,21 @@ describe("POST /api/v1/events", () => {
       outcomes: [],
       minutes: [`${stored.occurredAt.toISOString().slice(0, 16)}:00`],
     });
+  });
+
+  it("stores each interaction's own response, whatever its text", async () => {
+    const stamp = randomUUID();
+    // Given out of request-id order: the statement sorts its rows, and each response must stay with its own.
+    const texts = ["zeta: Orders \u2192 Help \ud83d\ude00", "", "alpha " + "long answer ".repeat(20_000), 'quotes " and \\ backslashes\n and tabs\t'];
+    const events = texts.map((response, n) => interaction({ requestId: `beside-${stamp}-${3 - n}`, response }));
+    const res = await sendEvents(key, { events });
+    expect(res.json.accepted).toBe(4);
+    for (const e of events) {
+      const stored = await db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId, requestId: e.requestId } } });
+      expect(stored.responseRedacted).toBe(e.response);
+    }
+    await sealPendingAuditEvents({ maxEvents: 100_000 });
+    expect((await verifyChains({ projectId })).chains[0]).toMatchObject({ ok: true });
   });
 
   it("names only the events a request actually stored in its audit event; a pure retry records none", async () => {
