@@ -12,7 +12,7 @@
 //   BENCH_BATCHES / BENCH_SINGLES (pre-built requests per phase; the JSON says bodiesRanOut if a phase used them all)
 import "@/workers/load-env";
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import pg from "pg";
 import { db, disconnectDb } from "@/lib/db";
@@ -108,19 +108,26 @@ function load(url: URL, requests: Buffer[], secs = seconds) {
   return runRawLoad({ url: url.toString(), concurrency, seconds: secs, requests, cycle: false });
 }
 
+const RAW_USER_KEY = randomBytes(32);
+
 /** Inserts for `secs` seconds (or `maxRows` rows, if given, whichever comes first). */
 async function rawInsert(projectId: string, environmentId: string, secs: number, maxRows = Infinity) {
   // The same columns, the same kind of content and the same kind of ids (uuid7) as
   // ingest stores, in 100-row multi-row INSERTs over `concurrency` connections.
+  // Keys spread over their indexes as ingest's do: request ids random over the
+  // same range (a prefix would keep them in a smaller, better-cached part of the
+  // unique index), and user references keyed hashes of the same 10,000 users
+  // (one constant reference, as this had before, appended every row to the
+  // same leaf of the (projectId, userRef, occurredAt) index).
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: concurrency });
   const cols = interactionColumns.map(([n]) => n).filter((n) => n !== "originalEnc" && n !== "subjectKeyId");
   const makeRow = () => {
     const i = interaction();
     const v: Record<string, unknown> = {
-      id: uuid7(), projectId, environmentId, requestId: `raw-${i.requestId}`, occurredAt: new Date(), receivedAt: new Date(),
+      id: uuid7(), projectId, environmentId, requestId: i.requestId, occurredAt: new Date(), receivedAt: new Date(),
       modelProvider: i.model.provider, modelId: i.model.id, modelVersion: i.model.version, promptTemplateId: i.promptTemplate.id,
       promptTemplateVersion: i.promptTemplate.version, promptRedacted: JSON.stringify(i.prompt), responseRedacted: i.response, piiKinds: [],
-      flagState: JSON.stringify(i.flags), ...i.cohort, userRef: "x".repeat(43), latencyMs: i.latencyMs, tokensIn: 420, tokensOut: 180,
+      flagState: JSON.stringify(i.flags), ...i.cohort, userRef: createHmac("sha256", RAW_USER_KEY).update(i.userId).digest("base64url"), latencyMs: i.latencyMs, tokensIn: 420, tokensOut: 180,
       costMicros: "3100", provenance: null, gateRunId: null, errorType: null, apiKeyId: null,
     };
     return cols.map((c) => v[c] ?? null);
