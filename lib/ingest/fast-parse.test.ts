@@ -2,7 +2,8 @@
 // answers it must answer what the schema would: checked here on events
 // generated around valid ones (a seeded generator, so a failure reproduces).
 import { describe, expect, it } from "vitest";
-import { fastParseEvent } from "./fast-parse";
+import { z } from "zod";
+import { DATETIME, fastParseEvent } from "./fast-parse";
 import { ingestEventSchema } from "./schemas";
 
 function rng(seed: number) {
@@ -162,6 +163,10 @@ describe("fastParseEvent", () => {
     // Not vacuous: both outcomes are well represented.
     expect(counts.answered).toBeGreaterThan(300);
     expect(counts.rejected).toBeGreaterThan(5_000);
+  });
+
+  it("checks times with the very pattern the schema's z.iso.datetime({ offset: true }) uses", () => {
+    expect(String(DATETIME)).toBe(String((z.iso.datetime({ offset: true }) as unknown as { _zod: { def: { pattern: RegExp } } })._zod.def.pattern));
   });
 
   it("leaves unknown keys, odd years and non-objects to the schema", () => {

@@ -16,8 +16,8 @@ import type { IngestEvent, InteractionEvent, OutcomeEvent, ReportEvent, VerdictE
 
 type Obj = Record<string, unknown>;
 
-/** The pattern z.iso.datetime({ offset: true }) checks (the schema's own source). */
-const DATETIME = z.core.regexes.datetime({ offset: true, local: false, precision: null } as Parameters<typeof z.core.regexes.datetime>[0]);
+/** The pattern z.iso.datetime({ offset: true }) checks (the schema's own source; the test compares them). */
+export const DATETIME = z.core.regexes.datetime({ offset: true, local: false, precision: null } as Parameters<typeof z.core.regexes.datetime>[0]);
 const INT32_MAX = 2_147_483_647;
 const OUTCOME_NAME = /^[A-Za-z0-9_.:-]+$/;
 
