@@ -12,14 +12,23 @@
 // stand. It may be stricter than the schema, never looser: the property test
 // (fast-parse.test.ts) holds it to that on generated events.
 import { z } from "zod";
-import type { IngestEvent, InteractionEvent, OutcomeEvent, ReportEvent, VerdictEvent } from "@/lib/ingest/schemas";
+import {
+  INT32_MAX,
+  MAX_COST,
+  MAX_LATENCY_MS,
+  MAX_TEXT,
+  OUTCOME_NAME,
+  type IngestEvent,
+  type InteractionEvent,
+  type OutcomeEvent,
+  type ReportEvent,
+  type VerdictEvent,
+} from "@/lib/ingest/schemas";
 
 type Obj = Record<string, unknown>;
 
 /** The pattern z.iso.datetime({ offset: true }) checks (the schema's own source; the test compares them). */
 export const DATETIME = z.core.regexes.datetime({ offset: true, local: false, precision: null } as Parameters<typeof z.core.regexes.datetime>[0]);
-const INT32_MAX = 2_147_483_647;
-const OUTCOME_NAME = /^[A-Za-z0-9_.:-]+$/;
 
 const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -78,7 +87,6 @@ const flags = (v: unknown) => v === undefined || recordOf(v, 200, flagValue);
 const ROLES = new Set(["system", "user", "assistant", "tool", "developer"]);
 const MESSAGE_KEYS = new Set(["role", "content", "name"]);
 const PART_KEYS = new Set(["type", "text"]);
-const MAX_TEXT = 512 * 1024;
 
 function part(v: unknown): boolean {
   return isObject(v) && onlyKeys(v, PART_KEYS) && v.type === "text" && text(v.text, MAX_TEXT);
@@ -133,10 +141,10 @@ function interaction(e: Obj): InteractionEvent | null {
   const template = e.promptTemplate;
   if (template !== undefined && (!isObject(template) || !onlyKeys(template, TEMPLATE_KEYS) || !text(template.id, 200, 1) || !optionalText(template.version, 100))) return null;
   if (!prompt(e.prompt) || !text(e.response, MAX_TEXT) || !flags(e.flags) || !cohort(e.cohort)) return null;
-  if (!optionalText(e.userId, 200) || !optionalInt(e.latencyMs, 0, 3_600_000)) return null;
+  if (!optionalText(e.userId, 200) || !optionalInt(e.latencyMs, 0, MAX_LATENCY_MS)) return null;
   const tokens = e.tokens;
   if (tokens !== undefined && (!isObject(tokens) || !onlyKeys(tokens, TOKEN_KEYS) || !optionalInt(tokens.input, 0, INT32_MAX) || !optionalInt(tokens.output, 0, INT32_MAX))) return null;
-  if (e.cost !== undefined && !(typeof e.cost === "number" && Number.isFinite(e.cost) && e.cost >= 0 && e.cost <= 1_000_000)) return null;
+  if (e.cost !== undefined && !(typeof e.cost === "number" && Number.isFinite(e.cost) && e.cost >= 0 && e.cost <= MAX_COST)) return null;
   const provenance = e.provenance;
   if (provenance !== undefined && !(Array.isArray(provenance) && provenance.length <= 1000 && provenance.every(span))) return null;
   if (!optionalText(e.gateRunId, 200) || !optionalText(e.gatePromptKey, 200)) return null;

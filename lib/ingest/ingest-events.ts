@@ -377,11 +377,11 @@ function isRequestScopedError(err: unknown): boolean {
 }
 
 /** Client ids in one order in every statement, so that two statements inserting the same new ids take their locks in the same order (no deadlock). */
-const byClientId = (key: "requestId" | "eventId") => ({ row: a }: Sorted, { row: b }: Sorted) =>
+const byClientId = (key: "requestId" | "eventId") => ({ row: a }: ToStore, { row: b }: ToStore) =>
   (a[key] as string) < (b[key] as string) ? -1 : (a[key] as string) > (b[key] as string) ? 1 : 0;
 
 /** A row to store, and the audit entry that will carry its digest. */
-type Sorted = { row: Row; evidence: IngestedEvidence };
+type ToStore = { row: Row; evidence: IngestedEvidence };
 
 async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: string): Promise<Set<string>> {
   return storeMany([{ actor, pending, receivedAt }]);
@@ -392,7 +392,7 @@ async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: string)
  * each row's digest filled into its audit entry: the rows are serialized once,
  * for both the statement and the digests that tie their exact content into the chain.
  */
-function kindParam(items: Sorted[], key: "requestId" | "eventId"): Buffer {
+function kindParam(items: ToStore[], key: "requestId" | "eventId"): Buffer {
   items.sort(byClientId(key));
   const { param, digests } = jsonbArrayAndDigests(items.map((i) => i.row));
   items.forEach((item, i) => (item.evidence.digest = digests[i]!));
@@ -401,7 +401,7 @@ function kindParam(items: Sorted[], key: "requestId" | "eventId"): Buffer {
 
 /** Stores the accepted events of one or more requests of one project in one statement; returns the ids inserted (not duplicates). */
 async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "receivedAt">[]): Promise<Set<string>> {
-  const byKind: Record<Kind, Sorted[]> = { interaction: [], verdict: [], report: [], outcome: [] };
+  const byKind: Record<Kind, ToStore[]> = { interaction: [], verdict: [], report: [], outcome: [] };
   const audits: Row[] = [];
   for (const { actor, pending, receivedAt } of requests) {
     if (pending.length === 0) continue;

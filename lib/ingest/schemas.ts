@@ -16,7 +16,12 @@ const text = (max: number) =>
     .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
 
 /** Largest value of a Postgres integer column. */
-const INT32_MAX = 2_147_483_647;
+export const INT32_MAX = 2_147_483_647;
+/** Limits the schemas below and the fast path in front of them (fast-parse.ts) share. */
+export const MAX_TEXT = 512 * 1024;
+export const MAX_LATENCY_MS = 3_600_000;
+export const MAX_COST = 1_000_000;
+export const OUTCOME_NAME = /^[A-Za-z0-9_.:-]+$/;
 const id = text(200).min(1, "is required");
 const key = text(100).min(1);
 // Times are stored as their UTC ISO string: Postgres has no year 0 (a "0000-…" time, or
@@ -27,10 +32,10 @@ const timestamp = z.iso
   .refine((s) => new Date(s).getUTCFullYear() >= 1, "must be in year 1 or later")
   .refine((s) => new Date(s).getUTCFullYear() <= 9999, "must be in year 9999 or earlier (in UTC)");
 
-const messagePart = z.object({ type: z.literal("text"), text: text(512 * 1024) });
+const messagePart = z.object({ type: z.literal("text"), text: text(MAX_TEXT) });
 export const chatMessageSchema = z.object({
   role: z.enum(["system", "user", "assistant", "tool", "developer"]),
-  content: z.union([text(512 * 1024), z.array(messagePart).max(100)]),
+  content: z.union([text(MAX_TEXT), z.array(messagePart).max(100)]),
   name: text(200).optional(),
 });
 
@@ -66,17 +71,17 @@ export const interactionEventSchema = z.object({
   environment: key.optional(),
   model: z.object({ provider: key, id: text(200).min(1), version: text(100).optional() }),
   promptTemplate: z.object({ id: text(200).min(1), version: text(100).optional() }).optional(),
-  prompt: z.union([text(512 * 1024), z.array(chatMessageSchema).min(1).max(500)]),
-  response: text(512 * 1024),
+  prompt: z.union([text(MAX_TEXT), z.array(chatMessageSchema).min(1).max(500)]),
+  response: text(MAX_TEXT),
   flags: flagStateSchema.default({}),
   cohort: cohortSchema.default({}),
   /** The app's own user id; stored only as a keyed hash. */
   userId: text(200).optional(),
-  latencyMs: z.number().int().min(0).max(3_600_000).optional(),
+  latencyMs: z.number().int().min(0).max(MAX_LATENCY_MS).optional(),
   // Stored as 32-bit integers: a larger count would fail in Postgres (a 5xx) instead of here.
   tokens: z.object({ input: z.number().int().min(0).max(INT32_MAX).optional(), output: z.number().int().min(0).max(INT32_MAX).optional() }).optional(),
   /** Cost of the call in currency units (e.g. 0.0042 USD); stored in millionths. */
-  cost: z.number().finite().min(0).max(1_000_000).optional(),
+  cost: z.number().finite().min(0).max(MAX_COST).optional(),
   provenance: z.array(provenanceSpanSchema).max(1000).optional(),
   /** Release gate: the run this interaction belongs to and the suite prompt it answers. */
   gateRunId: text(200).optional(),
@@ -119,7 +124,7 @@ export const outcomeEventSchema = z.object({
   eventId: id,
   occurredAt: timestamp,
   /** Metric name, e.g. "task_completed" (1/0), "handle_time_s", "csat". */
-  name: key.regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits and _ . : - only"),
+  name: key.regex(OUTCOME_NAME, "letters, digits and _ . : - only"),
   value: z.number().finite(),
   flags: flagStateSchema.default({}),
   /** The interaction this outcome followed, when there is one. */

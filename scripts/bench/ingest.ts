@@ -98,7 +98,7 @@ function mergeRuns(runs: RawLoadResult[]): RawLoadResult {
     statuses,
     seconds: runs.reduce((n, r) => n + r.seconds, 0),
     latenciesMs: runs.flatMap((r) => r.latenciesMs).sort((a, b) => a - b),
-    clientCpuMsPerRequest: runs.reduce((n, r) => n + r.clientCpuMsPerRequest * r.requests, 0) / Math.max(1, requests),
+    clientCpuMsPerRequest: runs.reduce((n, r) => n + (r.requests > 0 ? r.clientCpuMsPerRequest * r.requests : 0), 0) / Math.max(1, requests),
     exhausted: runs.some((r) => r.exhausted),
   };
 }
@@ -110,8 +110,8 @@ function load(url: URL, requests: Buffer[], secs = seconds) {
 
 const RAW_USER_KEY = randomBytes(32);
 
-/** Inserts for `secs` seconds (or `maxRows` rows, if given, whichever comes first). */
-async function rawInsert(projectId: string, environmentId: string, secs: number, maxRows = Infinity) {
+/** Inserts for `secs` seconds. */
+async function rawInsert(projectId: string, environmentId: string, secs: number) {
   // The same columns, the same kind of content and the same kind of ids (uuid7) as
   // ingest stores, in 100-row multi-row INSERTs over `concurrency` connections.
   // Keys spread over their indexes as ingest's do: request ids random over the
@@ -132,13 +132,12 @@ async function rawInsert(projectId: string, environmentId: string, secs: number,
     };
     return cols.map((c) => v[c] ?? null);
   };
-  const batches = Math.ceil(maxRows / 100);
   let next = 0;
   const started = performance.now();
   const deadline = started + secs * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < batches && performance.now() < deadline) {
+      while (performance.now() < deadline) {
         next++;
         const values: unknown[] = [];
         const tuples: string[] = [];
