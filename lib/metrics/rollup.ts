@@ -174,20 +174,6 @@ async function insertRows(q: Queryable, table: string, columns: string[], rows: 
 // ---------------------------------------------------------------------------
 // Interactions
 
-type InteractionRow = InteractionDims & {
-  occurredAt: Date;
-  userRef: string | null;
-  latencyMs: number | null;
-  costMicros: string | null;
-  tokensIn: number | null;
-  tokensOut: number | null;
-  error: boolean;
-  flagged: boolean;
-  blocked: boolean;
-  labelVerdict: string | null;
-  reports: number;
-};
-
 type Acc = {
   responses: number;
   errors: number;
@@ -208,26 +194,6 @@ type Acc = {
   tokensOut: number;
 };
 
-const newAcc = (): Acc => ({
-  responses: 0,
-  errors: 0,
-  flagged: 0,
-  blocked: 0,
-  harmful: 0,
-  falseRefusals: 0,
-  reviewed: 0,
-  reports: 0,
-  reportedResponses: 0,
-  latencyCount: 0,
-  latencySumMs: 0,
-  latencyHist: emptyHist(LATENCY_MS_BOUNDS),
-  costCount: 0,
-  costSumMicros: 0,
-  costHist: emptyHist(COST_MICROS_BOUNDS),
-  tokensIn: 0,
-  tokensOut: 0,
-});
-
 /**
  * The definition every dashboard uses: the item's final label decides once
  * there is one (a lead's adjudication, else the latest primary label — as for
@@ -235,31 +201,6 @@ const newAcc = (): Acc => ({
  */
 export function isHarmful(r: { labelVerdict: string | null; flagged: boolean }): boolean {
   return r.labelVerdict !== null ? r.labelVerdict === "HARMFUL" : r.flagged;
-}
-
-function addInteraction(a: Acc, r: InteractionRow): void {
-  a.responses += 1;
-  if (r.error) a.errors += 1;
-  if (r.flagged) a.flagged += 1;
-  if (r.blocked) a.blocked += 1;
-  if (isHarmful(r)) a.harmful += 1;
-  if (r.labelVerdict !== null) a.reviewed += 1;
-  if (r.labelVerdict === "FALSE_REFUSAL") a.falseRefusals += 1;
-  a.reports += r.reports;
-  if (r.reports > 0) a.reportedResponses += 1;
-  if (r.latencyMs !== null) {
-    a.latencyCount += 1;
-    a.latencySumMs += r.latencyMs;
-    addToHist(a.latencyHist, LATENCY_MS_BOUNDS, r.latencyMs);
-  }
-  if (r.costMicros !== null) {
-    const c = Number(r.costMicros);
-    a.costCount += 1;
-    a.costSumMicros += c;
-    addToHist(a.costHist, COST_MICROS_BOUNDS, c);
-  }
-  a.tokensIn += r.tokensIn ?? 0;
-  a.tokensOut += r.tokensOut ?? 0;
 }
 
 function mergeAcc(into: Acc, from: Acc): void {
@@ -302,38 +243,86 @@ export const HARM_SIGNALS_SQL = `
      WHERE t."projectId" = i."projectId" AND t."requestId" = i."requestId" AND l.kind IN ('PRIMARY', 'ADJUDICATION')
      ORDER BY (l.kind = 'ADJUDICATION') DESC, l."createdAt" DESC, l.id DESC LIMIT 1) lb ON true`;
 
-const INTERACTIONS_SQL = `
-SELECT i."occurredAt", i."environmentId"::text AS "environmentId", i."modelProvider", i."modelId", i."modelVersion",
-       i."promptTemplateId", i."promptTemplateVersion", i."flagState", i.region, i."deviceClass", i.platform, i."userRef",
-       i."latencyMs", i."costMicros"::text AS "costMicros", i."tokensIn", i."tokensOut", i."errorType" IS NOT NULL AS error,
-       COALESCE(v.flagged, false) AS flagged, COALESCE(v.blocked, false) AS blocked, lb.verdict::text AS "labelVerdict",
-       COALESCE(r.n, 0)::int AS reports
-  FROM "Interaction" i
-  ${HARM_SIGNALS_SQL}
-  LEFT JOIN LATERAL (
-    SELECT count(*) AS n FROM "UserReport" u WHERE u."projectId" = i."projectId" AND u."requestId" = i."requestId") r ON true
- WHERE i."projectId" = $1::uuid AND i."occurredAt" >= $2 AND i."occurredAt" < $3
-   AND date_trunc('minute', i."occurredAt") = ANY($4::timestamptz[])`;
+/** A histogram's bucket counts as a SQL int[] (bucketOf: the number of bounds below the value, for integer values). */
+const histSql = (bounds: readonly number[], bucket: string) =>
+  `ARRAY[${Array.from({ length: bounds.length + 1 }, (_, i) => `count(*) FILTER (WHERE ${bucket} = ${i})`).join(", ")}]::int[]`;
+
+/**
+ * A minute's interactions summed per combination of dimension values (a busy
+ * minute holds tens of thousands of rows that mostly share them), in the
+ * shape of a stored rollup row (accFromStored), with the group's users.
+ * Postgres adds them up; the worker then adds each group to its dimension
+ * keys. "harmful" is isHarmful in SQL.
+ */
+export const INTERACTION_GROUPS_SQL = `
+WITH x AS (
+  SELECT date_trunc('minute', i."occurredAt") AS minute, i."environmentId"::text AS "environmentId", i."modelProvider", i."modelId", i."modelVersion",
+         i."promptTemplateId", i."promptTemplateVersion", i."flagState"::text AS "flagState", i.region, i."deviceClass", i.platform, i."userRef",
+         i."latencyMs", i."costMicros", i."tokensIn", i."tokensOut", i."errorType" IS NOT NULL AS error,
+         COALESCE(v.flagged, false) AS flagged, COALESCE(v.blocked, false) AS blocked, lb.verdict::text AS "labelVerdict",
+         COALESCE(r.n, 0)::int AS reports,
+         width_bucket(i."latencyMs" - 1, '{${LATENCY_MS_BOUNDS.join(",")}}'::int[]) AS lat,
+         width_bucket(i."costMicros" - 1, '{${COST_MICROS_BOUNDS.join(",")}}'::bigint[]) AS cost
+    FROM "Interaction" i
+    ${HARM_SIGNALS_SQL}
+    LEFT JOIN LATERAL (
+      SELECT count(*) AS n FROM "UserReport" u WHERE u."projectId" = i."projectId" AND u."requestId" = i."requestId") r ON true
+   WHERE i."projectId" = $1::uuid AND i."occurredAt" >= $2 AND i."occurredAt" < $3
+     AND date_trunc('minute', i."occurredAt") = ANY($4::timestamptz[])
+)
+SELECT minute, "environmentId", "modelProvider", "modelId", "modelVersion", "promptTemplateId", "promptTemplateVersion", "flagState",
+       region, "deviceClass", platform,
+       count(*)::int AS responses,
+       count(*) FILTER (WHERE error)::int AS errors,
+       count(*) FILTER (WHERE flagged)::int AS flagged,
+       count(*) FILTER (WHERE blocked)::int AS blocked,
+       count(*) FILTER (WHERE COALESCE("labelVerdict" = 'HARMFUL', flagged))::int AS harmful,
+       count(*) FILTER (WHERE "labelVerdict" = 'FALSE_REFUSAL')::int AS "falseRefusals",
+       count("labelVerdict")::int AS reviewed,
+       sum(reports)::int AS reports,
+       count(*) FILTER (WHERE reports > 0)::int AS "reportedResponses",
+       count("latencyMs")::int AS "latencyCount",
+       COALESCE(sum("latencyMs"), 0)::text AS "latencySumMs",
+       ${histSql(LATENCY_MS_BOUNDS, "lat")} AS "latencyHist",
+       count("costMicros")::int AS "costCount",
+       COALESCE(sum("costMicros"), 0)::text AS "costSumMicros",
+       ${histSql(COST_MICROS_BOUNDS, "cost")} AS "costHist",
+       COALESCE(sum("tokensIn"), 0)::text AS "tokensIn",
+       COALESCE(sum("tokensOut"), 0)::text AS "tokensOut",
+       array_agg(DISTINCT "userRef") FILTER (WHERE "userRef" IS NOT NULL) AS users
+  FROM x
+ GROUP BY minute, "environmentId", "modelProvider", "modelId", "modelVersion", "promptTemplateId", "promptTemplateVersion", "flagState",
+          region, "deviceClass", platform`;
+
+type InteractionGroup = Omit<StoredMetricRow, "dim" | "key"> & Omit<InteractionDims, "flagState"> & { minute: Date; flagState: string | null; users: string[] | null };
 
 /** Recomputes the given minutes of one hour, then the hour. */
 async function recomputeInteractionHour(client: pg.PoolClient, projectId: string, hour: Date, minutes: Date[]): Promise<void> {
-  const { rows } = await client.query<InteractionRow>(INTERACTIONS_SQL, [projectId, hour, new Date(hour.getTime() + HOUR), minutes]);
+  const times = minutes.map((m) => m.getTime());
+  // The minutes' own range (not the hour's): the planner then reads (projectId, occurredAt) for just those.
+  const from = new Date(Math.max(hour.getTime(), Math.min(...times)));
+  const to = new Date(Math.min(hour.getTime() + HOUR, Math.max(...times) + MINUTE));
+  // Per interaction, the signal lookups are index probes (~1 µs). With a small
+  // signal table the planner prefers scanning it for each of the minute's tens
+  // of thousands of rows instead (~15 µs each: 2-3 s for a busy minute).
+  await client.query("SET LOCAL enable_seqscan = off");
+  const { rows } = await client.query<InteractionGroup>(INTERACTION_GROUPS_SQL, [projectId, from, to, minutes]);
+  await client.query("RESET enable_seqscan");
   const perMinute = new Map<number, Map<string, Acc>>();
-  for (const m of minutes) perMinute.set(m.getTime(), new Map());
-  const seen = new Set<string>();
-  // The hour's minutes share one UTC day.
-  const day = hour.toISOString().slice(0, 10);
-  for (const r of rows) {
-    const minute = Math.floor(r.occurredAt.getTime() / MINUTE) * MINUTE;
-    const accs = perMinute.get(minute);
+  for (const t of times) perMinute.set(t, new Map());
+  const seen: SeenGroup[] = [];
+  for (const g of rows) {
+    const accs = perMinute.get(g.minute.getTime());
     if (!accs) continue;
-    for (const [dim, key] of dimensionsOf(r)) {
+    const flagState = g.flagState === null ? null : (JSON.parse(g.flagState) as unknown);
+    const keys = dimensionsOf({ ...g, flagState });
+    for (const [dim, key] of keys) {
       const id = `${dim}\u0000${key}`;
-      let a = accs.get(id);
-      if (!a) accs.set(id, (a = newAcc()));
-      addInteraction(a, r);
-      if (r.userRef !== null) seen.add(`${day}\u0000${id}\u0000${r.userRef}`);
+      const a = accs.get(id);
+      if (a) mergeAcc(a, accFromStored({ ...g, dim, key }));
+      else accs.set(id, accFromStored({ ...g, dim, key }));
     }
+    if (g.users) seen.push({ keys, users: g.users });
   }
   const out: unknown[][] = [];
   for (const [minute, accs] of perMinute) {
@@ -345,7 +334,8 @@ async function recomputeInteractionHour(client: pg.PoolClient, projectId: string
   await client.query(`DELETE FROM "MetricRollup" WHERE "projectId" = $1 AND grain = 'm' AND bucket >= $3 AND bucket < $4 AND bucket = ANY($2::timestamptz[])`, [projectId, minutes, hour, hourEnd(hour)]);
   await insertRows(client, "MetricRollup", METRIC_COLUMNS, out);
   await rebuildInteractionHour(client, projectId, hour);
-  await addUsersSeen(client, projectId, seen);
+  // The hour's minutes share one UTC day.
+  await addUsersSeen(client, projectId, hour.toISOString().slice(0, 10), seen);
 }
 
 type StoredMetricRow = Omit<Acc, "latencySumMs" | "costSumMicros" | "tokensIn" | "tokensOut"> & {
@@ -578,19 +568,35 @@ async function recomputeBusinessHour(client: pg.PoolClient, projectId: string, h
  * before UserDaySeen existed — is marked for one recount and its tuples wait
  * for it (the recount reads them from the interactions).
  */
-async function addUsersSeen(client: pg.PoolClient, projectId: string, seen: Set<string>): Promise<void> {
-  if (seen.size === 0) return;
-  const cols: [string[], string[], string[], string[]] = [[], [], [], []];
-  for (const t of seen) {
-    const [day, dim, key, userRef] = t.split("\u0000") as [string, string, string, string];
-    cols[0].push(day);
-    cols[1].push(dim);
-    cols[2].push(key);
-    cols[3].push(userRef);
-  }
+/** Interactions of a day that share their dimension keys, and their users. */
+type SeenGroup = { keys: [dim: string, key: string][]; users: readonly string[] };
+
+async function addUsersSeen(client: pg.PoolClient, projectId: string, day: string, groups: SeenGroup[]): Promise<void> {
+  // Each group's keys times its users, made in Postgres: a busy minute's tuples
+  // are tens of thousands, from a few groups and their users.
+  const keyGroup: number[] = [];
+  const dims: string[] = [];
+  const keys: string[] = [];
+  const userGroup: number[] = [];
+  const users: string[] = [];
+  groups.forEach((g, i) => {
+    if (g.users.length === 0) return;
+    for (const [dim, key] of g.keys) {
+      keyGroup.push(i);
+      dims.push(dim);
+      keys.push(key);
+    }
+    for (const u of g.users) {
+      userGroup.push(i);
+      users.push(u);
+    }
+  });
+  if (users.length === 0) return;
   await client.query(
     `WITH t AS (
-       SELECT * FROM unnest($2::date[], $3::text[], $4::text[], $5::text[]) AS t(day, dim, key, "userRef")
+       SELECT DISTINCT $2::date AS day, k.dim, k.key, u."userRef"
+         FROM unnest($3::int[], $4::text[], $5::text[]) AS k(g, dim, key)
+         JOIN unnest($6::int[], $7::text[]) AS u(g, "userRef") USING (g)
      ),
      uncounted AS (
        -- ON CONFLICT DO NOTHING: re-marking would keep moving the mark on, and it would never settle.
@@ -609,7 +615,7 @@ async function addUsersSeen(client: pg.PoolClient, projectId: string, seen: Set<
      INSERT INTO "MetricDailyUsers" ("projectId", day, dim, key, users)
      SELECT $1::uuid, day, dim, key, count(*)::int FROM added GROUP BY day, dim, key
      ON CONFLICT ("projectId", day, dim, key) DO UPDATE SET users = "MetricDailyUsers".users + EXCLUDED.users`,
-    [projectId, ...cols],
+    [projectId, day, keyGroup, dims, keys, userGroup, users],
   );
 }
 

@@ -6,8 +6,9 @@ import type { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, pgPool } from "@/lib/db";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
-import { drainRollups, markAllDirty, markIngestDirty, SQL_MODEL_KEY, SQL_TEMPLATE_KEY } from "@/lib/metrics/rollup";
-import { modelKey, templateKey } from "@/lib/metrics/dimensions";
+import { drainRollups, HARM_SIGNALS_SQL, isHarmful, markAllDirty, markIngestDirty, SQL_MODEL_KEY, SQL_TEMPLATE_KEY } from "@/lib/metrics/rollup";
+import { dimensionsOf, modelKey, templateKey } from "@/lib/metrics/dimensions";
+import { addToHist, COST_MICROS_BOUNDS, emptyHist, LATENCY_MS_BOUNDS } from "@/lib/metrics/histogram";
 import { processIngestAccepted } from "@/workers/processors/triage";
 import { makeTenant, memberActor } from "./fixtures";
 import { interaction, report, sendEvents, verdict } from "./ingest-helpers";
@@ -311,5 +312,94 @@ describe("dashboard rollups", () => {
     await pgPool().query(`DELETE FROM "RollupDirty" WHERE "projectId" = $1`, [projectId]);
     await markIngestDirty({ projectId, interactions: [nowhere], verdicts: [], reports: [] });
     expect(await marked()).toEqual([]);
+  });
+  it("holds in each minute row what adding its interactions one by one gives: every field, histogram edges included", async () => {
+    // A later hour of the same day: latencies and costs on, just above and just below bucket bounds, and none at all.
+    const { key } = await createApiKey(await memberActor(projectId, "ADMIN"), projectId, { name: "edges", scopes: ["events:write"] });
+    const latencies = [0, 1, 10, 11, 25, 26, 999, 1000, 1001, 60_000, 60_001, 3_600_000, undefined];
+    const costs = [0, 0.00001, 0.000011, 0.000009, 0.01, 0.010001, 10, 10.000001, 123.456789, undefined];
+    const events: unknown[] = [];
+    for (let n = 0; n < 60; n++) {
+      const requestId = `edge-${randomUUID()}`;
+      events.push(
+        interaction({
+          requestId,
+          occurredAt: new Date(base + 5 * 3_600_000 + n * 5_000).toISOString(),
+          latencyMs: latencies[n % latencies.length],
+          cost: costs[n % costs.length],
+          tokens: n % 4 === 0 ? undefined : { input: n, output: 2 * n },
+          flags: n % 6 === 0 ? {} : { "assistant-v2": variants[n % 2]! },
+          cohort: { platform: n % 2 ? "web" : "ios", ...(n % 3 ? { region: "eu-west" } : {}) },
+          ...(n % 5 === 0 ? { userId: `edge-user-${n % 4}` } : {}),
+          ...(n % 7 === 0 ? { error: { type: "timeout" } } : {}),
+        }),
+      );
+      if (n % 4 === 1) events.push(verdict(requestId, { decision: n % 8 === 1 ? "block" : "flag" }));
+      if (n % 9 === 2) events.push(report(requestId));
+    }
+    const res = await sendEvents(key, { events });
+    expect(res.json.rejected).toBe(0);
+    await runWorkerOnOutbox(projectId);
+    await drainRollups();
+
+    type Row = { occurredAt: Date; flagState: unknown; labelVerdict: string | null; flagged: boolean; blocked: boolean; reports: number; error: boolean;
+      latencyMs: number | null; costMicros: string | null; tokensIn: number | null; tokensOut: number | null } & Parameters<typeof dimensionsOf>[0];
+    const { rows } = await pgPool().query<Row>(
+      `SELECT i.*, i."environmentId"::text AS "environmentId", i."costMicros"::text AS "costMicros", i."errorType" IS NOT NULL AS error,
+              COALESCE(v.flagged, false) AS flagged, COALESCE(v.blocked, false) AS blocked, lb.verdict::text AS "labelVerdict",
+              (SELECT count(*)::int FROM "UserReport" u WHERE u."projectId" = i."projectId" AND u."requestId" = i."requestId") AS reports
+         FROM "Interaction" i ${HARM_SIGNALS_SQL} WHERE i."projectId" = $1`,
+      [projectId],
+    );
+    type Sums = { [k in "responses" | "errors" | "flagged" | "blocked" | "harmful" | "falseRefusals" | "reviewed" | "reports" | "reportedResponses"
+      | "latencyCount" | "latencySumMs" | "costCount" | "costSumMicros" | "tokensIn" | "tokensOut"]: number } & { latencyHist: number[]; costHist: number[] };
+    const want = new Map<string, Sums>();
+    for (const r of rows) {
+      const minute = new Date(Math.floor(r.occurredAt.getTime() / 60_000) * 60_000).toISOString();
+      for (const [dim, k] of dimensionsOf(r)) {
+        const id = `${minute} ${dim} ${k}`;
+        let a = want.get(id);
+        if (!a) {
+          a = { responses: 0, errors: 0, flagged: 0, blocked: 0, harmful: 0, falseRefusals: 0, reviewed: 0, reports: 0, reportedResponses: 0, latencyCount: 0,
+            latencySumMs: 0, latencyHist: emptyHist(LATENCY_MS_BOUNDS), costCount: 0, costSumMicros: 0, costHist: emptyHist(COST_MICROS_BOUNDS), tokensIn: 0, tokensOut: 0 };
+          want.set(id, a);
+        }
+        a.responses += 1;
+        a.errors += r.error ? 1 : 0;
+        a.flagged += r.flagged ? 1 : 0;
+        a.blocked += r.blocked ? 1 : 0;
+        a.harmful += isHarmful(r) ? 1 : 0;
+        a.falseRefusals += r.labelVerdict === "FALSE_REFUSAL" ? 1 : 0;
+        a.reviewed += r.labelVerdict !== null ? 1 : 0;
+        a.reports += r.reports;
+        a.reportedResponses += r.reports > 0 ? 1 : 0;
+        if (r.latencyMs !== null) {
+          a.latencyCount += 1;
+          a.latencySumMs += r.latencyMs;
+          addToHist(a.latencyHist, LATENCY_MS_BOUNDS, r.latencyMs);
+        }
+        if (r.costMicros !== null) {
+          a.costCount += 1;
+          a.costSumMicros += Number(r.costMicros);
+          addToHist(a.costHist, COST_MICROS_BOUNDS, Number(r.costMicros));
+        }
+        a.tokensIn += r.tokensIn ?? 0;
+        a.tokensOut += r.tokensOut ?? 0;
+      }
+    }
+    const { rows: stored } = await pgPool().query<Record<string, unknown> & { bucket: Date; dim: string; key: string }>(
+      `SELECT bucket, dim, key, responses, errors, flagged, blocked, harmful, "falseRefusals", reviewed, reports, "reportedResponses",
+              "latencyCount", "latencySumMs"::float AS "latencySumMs", "latencyHist", "costCount", "costSumMicros"::float AS "costSumMicros", "costHist",
+              "tokensIn"::float AS "tokensIn", "tokensOut"::float AS "tokensOut"
+         FROM "MetricRollup" WHERE "projectId" = $1 AND grain = 'm'`,
+      [projectId],
+    );
+    const got = new Map(stored.map(({ bucket, dim, key, ...acc }) => [`${bucket.toISOString()} ${dim} ${key}`, acc]));
+    expect(got.size).toBe(want.size);
+    for (const [id, acc] of want) expect(got.get(id), id).toEqual(acc);
+    // The edges did land in different buckets (the comparison above is not between empty histograms).
+    const all = [...want].filter(([id]) => id.includes(" all ")).map(([, a]) => a);
+    expect(new Set(all.flatMap((a) => a.latencyHist.flatMap((n, i) => (n > 0 ? [i] : [])))).size).toBeGreaterThan(8);
+    expect(new Set(all.flatMap((a) => a.costHist.flatMap((n, i) => (n > 0 ? [i] : [])))).size).toBeGreaterThan(5);
   });
 });
