@@ -297,7 +297,7 @@ SELECT minute, "environmentId", "modelProvider", "modelId", "modelVersion", "pro
 type InteractionGroup = Omit<StoredMetricRow, "dim" | "key"> & Omit<InteractionDims, "flagState"> & { minute: Date; flagState: string | null; users: string[] | null };
 
 /** Recomputes the given minutes of one hour, then the hour. */
-async function recomputeInteractionHour(client: pg.PoolClient, projectId: string, hour: Date, minutes: Date[]): Promise<void> {
+async function recomputeInteractionHour(client: pg.PoolClient, projectId: string, hour: Date, minutes: Date[], afterCommit: (() => void)[]): Promise<void> {
   const times = minutes.map((m) => m.getTime());
   // The minutes' own range (not the hour's): the planner then reads (projectId, occurredAt) for just those.
   const from = new Date(Math.max(hour.getTime(), Math.min(...times)));
@@ -335,7 +335,7 @@ async function recomputeInteractionHour(client: pg.PoolClient, projectId: string
   await insertRows(client, "MetricRollup", METRIC_COLUMNS, out);
   await rebuildInteractionHour(client, projectId, hour);
   // The hour's minutes share one UTC day.
-  await addUsersSeen(client, projectId, hour.toISOString().slice(0, 10), seen);
+  await addUsersSeen(client, projectId, hour.toISOString().slice(0, 10), seen, afterCommit);
 }
 
 type StoredMetricRow = Omit<Acc, "latencySumMs" | "costSumMicros" | "tokensIn" | "tokensOut"> & {
@@ -571,52 +571,96 @@ async function recomputeBusinessHour(client: pg.PoolClient, projectId: string, h
 /** Interactions of a day that share their dimension keys, and their users. */
 type SeenGroup = { keys: [dim: string, key: string][]; users: readonly string[] };
 
-async function addUsersSeen(client: pg.PoolClient, projectId: string, day: string, groups: SeenGroup[]): Promise<void> {
-  // Each group's keys times its users, made in Postgres: a busy minute's tuples
-  // are tens of thousands, from a few groups and their users.
-  const keyGroup: number[] = [];
+/**
+ * Tuples this process knows to be in UserDaySeen (committed by its own
+ * passes), per project and day, then per `dim\0key`: a busy day's minutes
+ * mostly see users their day has seen already, and asking Postgres again
+ * cost ~12 µs a tuple (90,000 tuples for a minute of 10,000 users). Rows of a
+ * kept day are only ever removed by a recount, which puts back every tuple
+ * its interactions have (these included), or by pruning, which forgets the
+ * day here too. Bounded: cleared whole when it grows past KNOWN_SEEN_MAX.
+ */
+const knownSeen = new Map<string, Map<string, Set<string>>>();
+let knownSeenSize = 0;
+const KNOWN_SEEN_MAX = 300_000;
+
+async function addUsersSeen(client: pg.PoolClient, projectId: string, day: string, groups: SeenGroup[], afterCommit: (() => void)[]): Promise<void> {
+  if (!groups.some((g) => g.users.length > 0)) return;
+  const dayId = `${projectId} ${day}`;
+  const known = knownSeen.get(dayId);
   const dims: string[] = [];
   const keys: string[] = [];
-  const userGroup: number[] = [];
   const users: string[] = [];
-  groups.forEach((g, i) => {
-    if (g.users.length === 0) return;
+  const fresh = new Map<string, Set<string>>();
+  for (const g of groups) {
     for (const [dim, key] of g.keys) {
-      keyGroup.push(i);
-      dims.push(dim);
-      keys.push(key);
+      const id = `${dim}\u0000${key}`;
+      const have = known?.get(id);
+      let add = fresh.get(id);
+      for (const u of g.users) {
+        if (have?.has(u) || add?.has(u)) continue;
+        if (!add) fresh.set(id, (add = new Set()));
+        add.add(u);
+        dims.push(dim);
+        keys.push(key);
+        users.push(u);
+      }
     }
-    for (const u of g.users) {
-      userGroup.push(i);
-      users.push(u);
-    }
-  });
-  if (users.length === 0) return;
-  await client.query(
+  }
+  // Run even with no tuple left: it is also what marks an uncounted day for its recount.
+  const { rows } = await client.query<{ counted: boolean }>(
     `WITH t AS (
-       SELECT DISTINCT $2::date AS day, k.dim, k.key, u."userRef"
-         FROM unnest($3::int[], $4::text[], $5::text[]) AS k(g, dim, key)
-         JOIN unnest($6::int[], $7::text[]) AS u(g, "userRef") USING (g)
+       SELECT * FROM unnest($3::text[], $4::text[], $5::text[]) AS t(dim, key, "userRef")
+     ),
+     counted AS (
+       SELECT EXISTS (SELECT 1 FROM "UserDayCounted" c WHERE c."projectId" = $1 AND c.day = $2::date) AS counted
      ),
      uncounted AS (
        -- ON CONFLICT DO NOTHING: re-marking would keep moving the mark on, and it would never settle.
        INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
-       SELECT DISTINCT $1::uuid, 'users', t.day::timestamp, clock_timestamp() FROM t
-        WHERE NOT EXISTS (SELECT 1 FROM "UserDayCounted" c WHERE c."projectId" = $1 AND c.day = t.day)
+       SELECT $1::uuid, 'users', $2::date::timestamp, clock_timestamp() FROM counted WHERE NOT counted
        ON CONFLICT DO NOTHING
      ),
      added AS (
        INSERT INTO "UserDaySeen" ("projectId", day, dim, key, "userRef")
-       SELECT $1::uuid, t.day, t.dim, t.key, t."userRef" FROM t
-        WHERE EXISTS (SELECT 1 FROM "UserDayCounted" c WHERE c."projectId" = $1 AND c.day = t.day)
+       SELECT $1::uuid, $2::date, t.dim, t.key, t."userRef" FROM t, counted WHERE counted.counted
        ON CONFLICT DO NOTHING
-       RETURNING day, dim, key
+       RETURNING dim, key
+     ),
+     daily AS (
+       INSERT INTO "MetricDailyUsers" ("projectId", day, dim, key, users)
+       SELECT $1::uuid, $2::date, dim, key, count(*)::int FROM added GROUP BY dim, key
+       ON CONFLICT ("projectId", day, dim, key) DO UPDATE SET users = "MetricDailyUsers".users + EXCLUDED.users
      )
-     INSERT INTO "MetricDailyUsers" ("projectId", day, dim, key, users)
-     SELECT $1::uuid, day, dim, key, count(*)::int FROM added GROUP BY day, dim, key
-     ON CONFLICT ("projectId", day, dim, key) DO UPDATE SET users = "MetricDailyUsers".users + EXCLUDED.users`,
-    [projectId, day, keyGroup, dims, keys, userGroup, users],
+     SELECT counted FROM counted`,
+    [projectId, day, dims, keys, users],
   );
+  if (!rows[0]?.counted) {
+    // Its tuples wait for the recount; whatever was known of the day may be gone (a day counted before UserDaySeen existed).
+    afterCommit.push(() => forgetSeen(dayId));
+    return;
+  }
+  afterCommit.push(() => {
+    let day = knownSeen.get(dayId);
+    if (!day) knownSeen.set(dayId, (day = new Map()));
+    for (const [id, added] of fresh) {
+      const set = day.get(id);
+      if (set) for (const u of added) set.add(u);
+      else day.set(id, added);
+      knownSeenSize += added.size;
+    }
+    if (knownSeenSize > KNOWN_SEEN_MAX) {
+      knownSeen.clear();
+      knownSeenSize = 0;
+    }
+  });
+}
+
+function forgetSeen(dayId: string): void {
+  const day = knownSeen.get(dayId);
+  if (!day) return;
+  for (const set of day.values()) knownSeenSize -= set.size;
+  knownSeen.delete(dayId);
 }
 
 // Kept in step with lib/metrics/dimensions.ts (a unit test compares them).
@@ -693,6 +737,8 @@ async function pruneUserDays(client: pg.PoolClient): Promise<void> {
   const oldest = firstKeptDay();
   await client.query(`DELETE FROM "UserDayCounted" WHERE day < $1::date`, [oldest]);
   await client.query(`DELETE FROM "UserDaySeen" WHERE day < $1::date`, [oldest]);
+  const oldestDay = oldest.toISOString().slice(0, 10);
+  for (const dayId of [...knownSeen.keys()]) if (dayId.slice(-10) < oldestDay) forgetSeen(dayId);
 }
 
 // ---------------------------------------------------------------------------
@@ -700,7 +746,8 @@ async function pruneUserDays(client: pg.PoolClient): Promise<void> {
 
 type Mark = { projectId: string; kind: DirtyKind; bucket: Date; markedAt: Date };
 
-const recomputers: Record<Exclude<DirtyKind, "users">, (c: pg.PoolClient, p: string, hour: Date, minutes: Date[]) => Promise<void>> = {
+/** afterCommit: what to do once the recompute is committed (and never if it is not). */
+const recomputers: Record<Exclude<DirtyKind, "users">, (c: pg.PoolClient, p: string, hour: Date, minutes: Date[], afterCommit: (() => void)[]) => Promise<void>> = {
   interactions: recomputeInteractionHour,
   review: recomputeReviewHour,
   reviewer: recomputeReviewerHour,
@@ -754,13 +801,14 @@ export async function runRollups(opts: { maxHours?: number; now?: Date; settleMs
       let days = 0;
       let buckets = 0;
       for (const g of [...groups.values()].slice(0, opts.maxHours ?? 200)) {
+        const afterCommit: (() => void)[] = [];
         await client.query("BEGIN");
         try {
           if (g.kind === "users") {
             await recomputeUsersDay(client, g.projectId, g.hour);
             days += 1;
           } else {
-            await recomputers[g.kind](client, g.projectId, g.hour, g.marks.map((m) => m.bucket));
+            await recomputers[g.kind](client, g.projectId, g.hour, g.marks.map((m) => m.bucket), afterCommit);
             hours += 1;
           }
           await client.query(
@@ -769,6 +817,7 @@ export async function runRollups(opts: { maxHours?: number; now?: Date; settleMs
             [g.kind, g.projectId, g.marks.map((m) => m.bucket), g.marks.map((m) => m.markedAt)],
           );
           await client.query("COMMIT");
+          for (const f of afterCommit) f();
           buckets += g.marks.length;
         } catch (err) {
           await client.query("ROLLBACK").catch(() => undefined);
