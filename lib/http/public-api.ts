@@ -13,14 +13,24 @@ import type { LeanEndpoint } from "@/lib/http/lean-endpoints";
 import { jsonResponse } from "@/lib/http/lean-bodies";
 
 export const postEvents = withApiKey("events:write", async (req, actor) => {
+  const { events, bytes } = await readBatch(req);
+  return jsonResponse(await ingestEvents(actor, events, { bodyBytes: bytes }));
+});
+
+/**
+ * The batch's events, in an array that is their only holder once this
+ * returns: ingestEvents empties it when it no longer needs them, so a large
+ * batch's parsed body is garbage before the statement's round trip, not
+ * carried through it (and through the young generation's collections).
+ */
+async function readBatch(req: Request): Promise<{ events: unknown[]; bytes: number }> {
   const { value: body, bytes } = await readJsonBodySized(req, INGEST_LIMITS.maxBytes);
   const events = (body as { events?: unknown } | null)?.events;
   if (Array.isArray(events) && events.length > INGEST_LIMITS.maxEvents) {
     throw new AppError("PAYLOAD_TOO_LARGE", `A batch holds at most ${INGEST_LIMITS.maxEvents} events (got ${events.length})`);
   }
-  const batch = ingestBatchSchema.parse(body);
-  return jsonResponse(await ingestEvents(actor, batch.events, { bodyBytes: bytes }));
-});
+  return { events: ingestBatchSchema.parse(body).events, bytes };
+}
 
 export const postReport = withApiKey(["reports:write", "events:write"], async (req, actor) => {
   const { value, bytes } = await readJsonBodySized(req, 64 * 1024);

@@ -194,7 +194,8 @@ function inCanonicalShape(kind: Kind, row: Row): Row {
 
 /**
  * bodyBytes: the request body's size, when known; only small requests are combined (see COMBINE_UP_TO).
- * The events are the caller's to give away: a valid one gets the schema's defaults filled in place (fast-parse.ts).
+ * The events are the caller's to give away: a valid one gets the schema's defaults filled in place (fast-parse.ts),
+ * and the array is emptied once they have become rows.
  */
 export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[], opts: { bodyBytes?: number } = {}): Promise<IngestResult> {
   const receivedAt = new Date().toISOString();
@@ -247,9 +248,12 @@ export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[], opt
     pending.push({ index, kind: e.type, clientId, row: inCanonicalShape(e.type, row) });
   }
 
+  // Given away (see above): nothing below needs the events, only their rows.
+  rawEvents.length = 0;
   const bytes = opts.bodyBytes ?? Infinity;
   const combinable = pending.length <= COMBINE_UP_TO && bytes <= COMBINE_MAX_BODY_BYTES;
-  const insertedIds = pending.length === 0 ? new Set<string>() : combinable ? await storeCombined(actor, pending, receivedAt, bytes) : await store(actor, pending, receivedAt);
+  const insertedIds =
+    pending.length === 0 ? new Set<string>() : combinable ? await storeCombined(actor, pending, receivedAt, bytes) : await storeMany([{ actor, pending, receivedAt }], { release: true });
   for (const p of pending) {
     results[p.index] = { index: p.index, type: p.kind, id: p.clientId, status: insertedIds.has(p.row.id as string) ? "accepted" : "duplicate" };
   }
@@ -399,8 +403,15 @@ function kindParam(items: ToStore[], key: "requestId" | "eventId"): Buffer {
   return param;
 }
 
+/**
+ * The row members that only the statement needs: once serialized, a store
+ * that will not be retried (release) lets go of them, so that a large batch's
+ * text is not kept alive through the round trip.
+ */
+const STATEMENT_ONLY: readonly string[] = ["promptRedacted", "responseRedacted", "originalEnc", "provenance", "scores", "text"];
+
 /** Stores the accepted events of one or more requests of one project in one statement; returns the ids inserted (not duplicates). */
-async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "receivedAt">[]): Promise<Set<string>> {
+async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "receivedAt">[], opts: { release?: boolean } = {}): Promise<Set<string>> {
   const byKind: Record<Kind, ToStore[]> = { interaction: [], verdict: [], report: [], outcome: [] };
   const audits: Row[] = [];
   for (const { actor, pending, receivedAt } of requests) {
@@ -431,6 +442,7 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
   const verdicts = kindParam(byKind.verdict, "eventId");
   const reports = kindParam(byKind.report, "eventId");
   const outcomes = kindParam(byKind.outcome, "eventId");
+  if (opts.release) for (const items of Object.values(byKind)) for (const { row } of items) for (const k of STATEMENT_ONLY) if (k in row) row[k] = null;
   const projectId = requests[0]!.actor.projectId;
   const { rows } = await pgPool().query<{ kind: string; id: string; job: string | null; payload: object | null }>({
     name: "rampart-ingest",

@@ -81,17 +81,28 @@ describe("POST /api/v1/events", () => {
     });
   });
 
-  it("stores each interaction's own response, whatever its text", async () => {
+  // 4 short events are stored as a small request (combinable); 24, one of them 240 KB, as a batch that lets go of its rows' text before the round trip.
+  it.each([4, 24])("stores each event's own text, whatever it is (%i events in the request)", async (n) => {
     const stamp = randomUUID();
     // Given out of request-id order: the statement sorts its rows, and each response must stay with its own.
-    const texts = ["zeta: Orders \u2192 Help \ud83d\ude00", "", "alpha " + "long answer ".repeat(20_000), 'quotes " and \\ backslashes\n and tabs\t'];
-    const events = texts.map((response, n) => interaction({ requestId: `beside-${stamp}-${3 - n}`, response }));
+    const texts = ["zeta: Orders \u2192 Help \ud83d\ude00", "", 'quotes " and \\ backslashes\n and tabs\t'];
+    const events: Record<string, unknown>[] = Array.from({ length: n - 2 }, (_, i) => {
+      // A 240 KB answer makes even a small request a batch of its own: only the larger request has one.
+      const response = i === 1 && n > 20 ? "alpha " + "long answer ".repeat(20_000) : texts[i % texts.length]!;
+      return interaction({ requestId: `beside-${stamp}-${n - i}`, response, prompt: [{ role: "user", content: `question ${i}: ${response.slice(0, 50)}` }] });
+    });
+    events.push(verdict(`beside-${stamp}-${n}`, { scores: { S10: 0.25, S1: 0.75 } }), report(`beside-${stamp}-${n}`, { text: "it said something odd" }));
     const res = await sendEvents(key, { events });
-    expect(res.json.accepted).toBe(4);
-    for (const e of events) {
-      const stored = await db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId, requestId: e.requestId } } });
+    expect(res.json.accepted).toBe(n);
+    for (const e of events.filter((x) => x.type === "interaction")) {
+      const stored = await db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId, requestId: e.requestId as string } } });
       expect(stored.responseRedacted).toBe(e.response);
+      expect(stored.promptRedacted).toEqual(e.prompt);
     }
+    const v = await db().verdict.findFirstOrThrow({ where: { projectId, requestId: `beside-${stamp}-${n}` } });
+    expect(v.scores).toEqual({ S1: 0.75, S10: 0.25 });
+    const r = await db().userReport.findFirstOrThrow({ where: { projectId, requestId: `beside-${stamp}-${n}` } });
+    expect(r.text).toBe("it said something odd");
     await sealPendingAuditEvents({ maxEvents: 100_000 });
     expect((await verifyChains({ projectId })).chains[0]).toMatchObject({ ok: true });
   });
