@@ -53,30 +53,68 @@ export async function markIngestDirty(
   batch: { projectId: string; interactions: string[]; verdicts: string[]; reports: string[]; minutes?: string[] },
   q: Queryable = pgGenericPlanPool(),
 ): Promise<void> {
-  if (batch.interactions.length + batch.verdicts.length + batch.reports.length === 0) return;
-  // A batch written by ingest names its interactions' minutes; an older one has them read back.
-  const minutes = batch.minutes ?? null;
+  await finishIngestBatches([{ batch, outboxRow: null }], q);
+}
+
+/**
+ * markIngestDirty for many batches (of any projects) and, in the same
+ * statement, their outbox rows marked processed: the ingest worker's last
+ * write for a job, done for all the jobs that finish together (see
+ * workers/processors/triage.ts) in one round trip instead of two per job.
+ */
+export async function finishIngestBatches(
+  items: { batch: { projectId: string; interactions: string[]; verdicts: string[]; reports: string[]; minutes?: string[] }; outboxRow: bigint | null }[],
+  q: Queryable = pgGenericPlanPool(),
+): Promise<void> {
+  const minuteProjects: string[] = [];
+  const minutes: string[] = [];
+  const unnamed: string[] = [];
+  const verdicts: string[] = [];
+  const reports: string[] = [];
+  const outboxRows: string[] = [];
+  for (const { batch, outboxRow } of items) {
+    if (outboxRow !== null) outboxRows.push(String(outboxRow));
+    // A batch written by ingest names its interactions' minutes; an older one has them read back.
+    if (batch.minutes) {
+      for (const m of batch.minutes) {
+        minuteProjects.push(batch.projectId);
+        minutes.push(m);
+      }
+    } else unnamed.push(...batch.interactions);
+    verdicts.push(...batch.verdicts);
+    reports.push(...batch.reports);
+  }
+  if (minutes.length + unnamed.length + verdicts.length + reports.length + outboxRows.length === 0) return;
   await q.query({
-    name: "mark-ingest-dirty",
+    name: "finish-ingest-batches",
     text: `WITH touched AS (
-       SELECT m AS "occurredAt" FROM unnest($5::timestamp[]) AS m
+       SELECT t.p AS "projectId", t.m AS "occurredAt" FROM unnest($1::uuid[], $2::timestamp[]) AS t(p, m)
        UNION ALL
-       SELECT i."occurredAt" FROM "Interaction" i WHERE $5::timestamp[] IS NULL AND i.id = ANY($2::uuid[])
+       SELECT i."projectId", i."occurredAt" FROM "Interaction" i WHERE i.id = ANY($3::uuid[])
        UNION ALL
-       SELECT i."occurredAt" FROM "Verdict" v
+       SELECT i."projectId", i."occurredAt" FROM "Verdict" v
          JOIN "Interaction" i ON i."projectId" = v."projectId" AND i."requestId" = v."requestId"
-        WHERE v.id = ANY($3::uuid[])
+        WHERE v.id = ANY($4::uuid[])
        UNION ALL
-       SELECT i."occurredAt" FROM "UserReport" r
+       SELECT i."projectId", i."occurredAt" FROM "UserReport" r
          JOIN "Interaction" i ON i."projectId" = r."projectId" AND i."requestId" = r."requestId"
-        WHERE r.id = ANY($4::uuid[])
+        WHERE r.id = ANY($5::uuid[])
+     ),
+     marked AS (
+       INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
+       SELECT d."projectId", d.kind, d.bucket, clock_timestamp() FROM (
+         SELECT DISTINCT t."projectId", 'interactions' AS kind, date_trunc('minute', t."occurredAt") AS bucket FROM touched t) d
+       WHERE NOT EXISTS (SELECT 1 FROM "RollupDirty" r
+          WHERE r.kind = d.kind AND r."projectId" = d."projectId" AND r.bucket = d.bucket AND r."markedAt" > clock_timestamp() - ${RECENT_MARK})
+       -- One order for every statement: two of them marking the same buckets lock them in the same order.
+       ORDER BY d."projectId", d.bucket
+       ${MARK_CONFLICT}
+     ),
+     processed AS (
+       UPDATE "OutboxEvent" SET "processedAt" = now() WHERE id = ANY($6::bigint[]) AND "processedAt" IS NULL
      )
-     INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
-     SELECT $1::uuid, kind, bucket, clock_timestamp() FROM (
-       SELECT DISTINCT 'interactions' AS kind, date_trunc('minute', t."occurredAt") AS bucket FROM touched t) d
-     ${UNLESS_MARKED_RECENTLY}
-     ${MARK_CONFLICT}`,
-    values: [batch.projectId, batch.interactions, batch.verdicts, batch.reports, minutes],
+     SELECT 1`,
+    values: [minuteProjects, minutes, unnamed, verdicts, reports, outboxRows],
   });
 }
 

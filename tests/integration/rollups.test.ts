@@ -6,7 +6,7 @@ import type { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, pgPool } from "@/lib/db";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
-import { drainRollups, HARM_SIGNALS_SQL, isHarmful, markAllDirty, markIngestDirty, SQL_MODEL_KEY, SQL_TEMPLATE_KEY } from "@/lib/metrics/rollup";
+import { drainRollups, finishIngestBatches, HARM_SIGNALS_SQL, isHarmful, markAllDirty, markIngestDirty, SQL_MODEL_KEY, SQL_TEMPLATE_KEY } from "@/lib/metrics/rollup";
 import { dimensionsOf, modelKey, templateKey } from "@/lib/metrics/dimensions";
 import { addToHist, COST_MICROS_BOUNDS, emptyHist, LATENCY_MS_BOUNDS } from "@/lib/metrics/histogram";
 import { processIngestAccepted } from "@/workers/processors/triage";
@@ -313,6 +313,36 @@ describe("dashboard rollups", () => {
     await markIngestDirty({ projectId, interactions: [nowhere], verdicts: [], reports: [] });
     expect(await marked()).toEqual([]);
   });
+  it("finishes many jobs' batches, of several projects, in one statement: their minutes marked, their outbox rows processed", async () => {
+    const other = (await makeTenant()).project.id;
+    await pgPool().query(`DELETE FROM "RollupDirty" WHERE "projectId" = ANY($1::uuid[])`, [[projectId, other]]);
+    const { rows: outbox } = await pgPool().query<{ id: string }>(
+      `INSERT INTO "OutboxEvent" (queue, payload) SELECT 'ingest', '{}'::jsonb FROM generate_series(1, 3) RETURNING id::text`,
+    );
+    const nowhere = "00000000-0000-7000-8000-000000000000";
+    await finishIngestBatches([
+      { batch: { projectId, interactions: [nowhere], verdicts: [], reports: [], minutes: ["2026-02-02T03:04:00"] }, outboxRow: BigInt(outbox[0]!.id) },
+      { batch: { projectId: other, interactions: [nowhere], verdicts: [], reports: [], minutes: ["2026-02-02T03:04:00", "2026-02-02T03:09:00"] }, outboxRow: BigInt(outbox[1]!.id) },
+      // The same minute again, from another job of the first project: one mark.
+      { batch: { projectId, interactions: [nowhere], verdicts: [], reports: [], minutes: ["2026-02-02T03:04:00"] }, outboxRow: null },
+    ]);
+    const { rows: marks } = await pgPool().query<{ projectId: string; bucket: Date }>(
+      `SELECT "projectId"::text AS "projectId", bucket FROM "RollupDirty" WHERE kind = 'interactions' AND "projectId" = ANY($1::uuid[]) ORDER BY bucket, "projectId"`,
+      [[projectId, other]],
+    );
+    expect(marks.map((m) => [m.projectId === projectId ? "first" : "other", m.bucket.toISOString()]).sort()).toEqual(
+      [["first", "2026-02-02T03:04:00.000Z"], ["other", "2026-02-02T03:04:00.000Z"], ["other", "2026-02-02T03:09:00.000Z"]].sort(),
+    );
+    const { rows: processed } = await pgPool().query<{ id: string; done: boolean }>(
+      `SELECT id::text, "processedAt" IS NOT NULL AS done FROM "OutboxEvent" WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [outbox.map((o) => o.id)],
+    );
+    expect(processed.map((r) => r.done)).toEqual([true, true, false]);
+    // Left for no relay to pick up.
+    await pgPool().query(`UPDATE "OutboxEvent" SET "processedAt" = now() WHERE id = $1`, [outbox[2]!.id]);
+    await pgPool().query(`DELETE FROM "RollupDirty" WHERE "projectId" = ANY($1::uuid[])`, [[projectId, other]]);
+  });
+
   it("holds in each minute row what adding its interactions one by one gives: every field, histogram edges included", async () => {
     // A later hour of the same day: latencies and costs on, just above and just below bucket bounds, and none at all.
     const { key } = await createApiKey(await memberActor(projectId, "ADMIN"), projectId, { name: "edges", scopes: ["events:write"] });
