@@ -3,7 +3,7 @@
 // 2xx is delivered. A timeout, a network error, 408, 425, 429 or 5xx is
 // retried by the queue; any other 4xx means the receiver rejects this request
 // as it is, so it goes to the dead-letter list at once, as does the last
-// failed attempt.
+// failed attempt, and a delivery whose endpoint secret cannot be unsealed.
 import "server-only";
 import { db } from "@/lib/db";
 import { open } from "@/lib/crypto/secretbox";
@@ -26,7 +26,15 @@ export async function deliverWebhook(deliveryId: string, attempt: { final: boole
   const { endpoint } = delivery;
   if (!endpoint.enabled) return record(deliveryId, { ok: false, permanent: true, error: "The endpoint is disabled" }, attempt);
 
-  const secret = open(endpoint.secretEnc).toString("utf8");
+  let secret: string;
+  try {
+    secret = open(endpoint.secretEnc).toString("utf8");
+  } catch {
+    // Sealed under another master key, or not sealed at all: no attempt can sign it, so none is
+    // retried; it waits among the dead letters, retryable by hand once the secret is set again.
+    const error = "The endpoint's signing secret cannot be read (was RAMPART_MASTER_KEY changed?); set a new secret and retry";
+    return record(deliveryId, { ok: false, permanent: true, error }, attempt);
+  }
   const event = delivery.payload as NotificationEvent;
   const body = JSON.stringify(
     endpoint.style === "SLACK" ? slackBody(event) : endpoint.style === "PAGERDUTY" ? pagerDutyBody(event, secret, delivery) : genericBody(event, delivery),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { disconnectRedis } from "@/lib/redis";
 import { closeQueues } from "@/lib/queues/producers";
-import { newSealedKey } from "@/lib/crypto/secretbox";
+import { newSealedKey, seal } from "@/lib/crypto/secretbox";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
 import { createFlag } from "@/lib/flags/create-flag";
 import { changeFlag } from "@/lib/flags/change-flag";
@@ -137,7 +137,7 @@ beforeAll(async () => {
     ],
   });
 
-  const endpoint = await db().webhookEndpoint.create({ data: { projectId, name: "hook", url: "https://hooks.test/x", secretEnc: new Uint8Array(randomBytes(32)) } });
+  const endpoint = await db().webhookEndpoint.create({ data: { projectId, name: "hook", url: "https://hooks.test/x", secretEnc: seal(randomBytes(32)), enabled: false } });
   const delivery = (status: "PENDING" | "DELIVERED" | "FAILED" | "DEAD", attempts: number) => ({
     endpointId: endpoint.id, projectId, event: "incident.opened", payload: {}, idempotencyKey: randomUUID(), status, attempts,
   });

@@ -173,6 +173,29 @@ describe("deliveries", () => {
     }
   });
 
+  it("are dead-lettered at once, with a reason, when the endpoint's secret cannot be unsealed", async () => {
+    const r = await startReceiver([200]);
+    try {
+      const { endpoint } = await createWebhookEndpoint(admin, projectId, { name: "rekeyed", url: r.url, style: "GENERIC" });
+      // As if sealed under another master key: the box's contents no longer authenticate.
+      const sealed = Buffer.from((await db().webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).secretEnc);
+      sealed[sealed.length - 1]! ^= 0xff;
+      await db().webhookEndpoint.update({ where: { id: endpoint.id }, data: { secretEnc: new Uint8Array(sealed) } });
+      const [id] = await notify();
+      await enqueueDeliveries([id!], FAST);
+      const dead = await waitFor("dead-lettering", async () => {
+        const d = await db().webhookDelivery.findUniqueOrThrow({ where: { id: id! } });
+        return d.status === "DEAD" ? d : null;
+      });
+      expect(dead).toMatchObject({ attempts: 1, lastStatusCode: null });
+      expect(dead.lastError).toMatch(/signing secret cannot be read/);
+      expect(r.received).toHaveLength(0);
+      await deleteWebhookEndpoint(admin, projectId, endpoint.id);
+    } finally {
+      await r.close();
+    }
+  });
+
   it("whose job was lost are sent by the requeue sweep", async () => {
     const r = await startReceiver();
     try {
