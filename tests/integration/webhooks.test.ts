@@ -53,6 +53,13 @@ let n = 0;
 const notify = (type = "incident.opened") =>
   fanOutNotification(`test-${Date.now()}-${n++}`, { type, projectId, message: "something happened", incident: { id: crypto.randomUUID(), number: 1, title: "t", status: "OPEN", severity: "SEV2" } });
 
+/** The delivery, once it is among the dead letters. */
+const deadLettered = (id: string) =>
+  waitFor("dead-lettering", async () => {
+    const d = await db().webhookDelivery.findUniqueOrThrow({ where: { id } });
+    return d.status === "DEAD" ? d : null;
+  });
+
 const verified = (secret: string, r: Received) =>
   verifySignature(secret, { timestamp: r.headers[WEBHOOK_HEADERS.timestamp] as string, signature: r.headers[WEBHOOK_HEADERS.signature] as string }, r.body);
 
@@ -132,10 +139,7 @@ describe("deliveries", () => {
       const { endpoint } = await createWebhookEndpoint(admin, projectId, { name: "down", url: r.url, style: "GENERIC" });
       const [id] = await notify();
       await enqueueDeliveries([id!], FAST);
-      const dead = await waitFor("dead-lettering", async () => {
-        const d = await db().webhookDelivery.findUniqueOrThrow({ where: { id: id! } });
-        return d.status === "DEAD" ? d : null;
-      });
+      const dead = await deadLettered(id!);
       expect(dead).toMatchObject({ attempts: 3, lastStatusCode: 503 });
       expect(dead.lastError).toMatch(/^HTTP 503/);
       expect((await listWebhookDeliveries(admin, projectId, { status: "DEAD" })).map((d) => d.id)).toContain(id);
@@ -162,10 +166,7 @@ describe("deliveries", () => {
       const { endpoint } = await createWebhookEndpoint(admin, projectId, { name: "gone", url: r.url, style: "GENERIC" });
       const [id] = await notify();
       await enqueueDeliveries([id!], FAST);
-      const dead = await waitFor("dead-lettering", async () => {
-        const d = await db().webhookDelivery.findUniqueOrThrow({ where: { id: id! } });
-        return d.status === "DEAD" ? d : null;
-      });
+      const dead = await deadLettered(id!);
       expect(dead).toMatchObject({ attempts: 1, lastStatusCode: 410 });
       await deleteWebhookEndpoint(admin, projectId, endpoint.id);
     } finally {
@@ -183,10 +184,7 @@ describe("deliveries", () => {
       await db().webhookEndpoint.update({ where: { id: endpoint.id }, data: { secretEnc: new Uint8Array(sealed) } });
       const [id] = await notify();
       await enqueueDeliveries([id!], FAST);
-      const dead = await waitFor("dead-lettering", async () => {
-        const d = await db().webhookDelivery.findUniqueOrThrow({ where: { id: id! } });
-        return d.status === "DEAD" ? d : null;
-      });
+      const dead = await deadLettered(id!);
       expect(dead).toMatchObject({ attempts: 1, lastStatusCode: null });
       expect(dead.lastError).toMatch(/signing secret cannot be read/);
       expect(r.received).toHaveLength(0);
