@@ -40,9 +40,9 @@ const MARK_CONFLICT = `ON CONFLICT (kind, "projectId", bucket) DO UPDATE SET "ma
  * committed before it (the marks run after the ingest transaction).
  */
 const RECENT_MARK = "interval '1 second'";
-/** Leaves out buckets (d.kind, d.bucket) of project $1 marked within RECENT_MARK. */
+/** Leaves out buckets (d."projectId", d.kind, d.bucket) marked within RECENT_MARK. */
 const UNLESS_MARKED_RECENTLY = `WHERE NOT EXISTS (SELECT 1 FROM "RollupDirty" r
-   WHERE r.kind = d.kind AND r."projectId" = $1::uuid AND r.bucket = d.bucket AND r."markedAt" > clock_timestamp() - ${RECENT_MARK})`;
+   WHERE r.kind = d.kind AND r."projectId" = d."projectId" AND r.bucket = d.bucket AND r."markedAt" > clock_timestamp() - ${RECENT_MARK})`;
 
 /**
  * Interaction minutes touched by an ingested batch; verdicts and reports count
@@ -104,8 +104,7 @@ export async function finishIngestBatches(
        INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
        SELECT d."projectId", d.kind, d.bucket, clock_timestamp() FROM (
          SELECT DISTINCT t."projectId", 'interactions' AS kind, date_trunc('minute', t."occurredAt") AS bucket FROM touched t) d
-       WHERE NOT EXISTS (SELECT 1 FROM "RollupDirty" r
-          WHERE r.kind = d.kind AND r."projectId" = d."projectId" AND r.bucket = d.bucket AND r."markedAt" > clock_timestamp() - ${RECENT_MARK})
+       ${UNLESS_MARKED_RECENTLY}
        -- One order for every statement: two of them marking the same buckets lock them in the same order.
        ORDER BY d."projectId", d.bucket
        ${MARK_CONFLICT}
@@ -122,8 +121,8 @@ export async function markBusinessDirty(projectId: string, eventIds: string[], q
   if (eventIds.length === 0) return;
   await q.query(
     `INSERT INTO "RollupDirty" ("projectId", kind, bucket, "markedAt")
-     SELECT $1::uuid, d.kind, d.bucket, clock_timestamp() FROM (
-       SELECT DISTINCT 'business' AS kind, date_trunc('minute', e."occurredAt") AS bucket FROM "BusinessEvent" e WHERE e.id = ANY($2::uuid[])) d
+     SELECT d."projectId", d.kind, d.bucket, clock_timestamp() FROM (
+       SELECT DISTINCT $1::uuid AS "projectId", 'business' AS kind, date_trunc('minute', e."occurredAt") AS bucket FROM "BusinessEvent" e WHERE e.id = ANY($2::uuid[])) d
      ${UNLESS_MARKED_RECENTLY}
      ${MARK_CONFLICT}`,
     [projectId, eventIds],
@@ -292,7 +291,7 @@ const histSql = (bounds: readonly number[], bucket: string) =>
  * Postgres adds them up; the worker then adds each group to its dimension
  * keys. "harmful" is isHarmful in SQL.
  */
-export const INTERACTION_GROUPS_SQL = `
+const INTERACTION_GROUPS_SQL = `
 WITH x AS (
   SELECT date_trunc('minute', i."occurredAt") AS minute, i."environmentId"::text AS "environmentId", i."modelProvider", i."modelId", i."modelVersion",
          i."promptTemplateId", i."promptTemplateVersion", i."flagState"::text AS "flagState", i.region, i."deviceClass", i.platform, i."userRef",
@@ -357,8 +356,8 @@ async function recomputeInteractionHour(client: pg.PoolClient, projectId: string
     for (const [dim, key] of keys) {
       const id = `${dim}\u0000${key}`;
       const a = accs.get(id);
-      if (a) mergeAcc(a, accFromStored({ ...g, dim, key }));
-      else accs.set(id, accFromStored({ ...g, dim, key }));
+      if (a) mergeAcc(a, accFromStored(g));
+      else accs.set(id, accFromStored(g));
     }
     if (g.users) seen.push({ keys, users: g.users });
   }
@@ -385,7 +384,7 @@ type StoredMetricRow = Omit<Acc, "latencySumMs" | "costSumMicros" | "tokensIn" |
   tokensOut: string;
 };
 
-export function accFromStored(r: StoredMetricRow): Acc {
+export function accFromStored(r: Omit<StoredMetricRow, "dim" | "key">): Acc {
   return {
     responses: r.responses,
     errors: r.errors,
