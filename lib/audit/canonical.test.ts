@@ -124,6 +124,14 @@ describe("canonical encoding, against the two-pass reference", () => {
     });
     expect(jsonbArrayAndDigests([]).param.subarray(1).toString("utf8")).toBe("[]");
     expect(canonicalDigest(shaped)).toBe(canonicalDigest(unsorted));
+    // Ingest's rows: every column a key, the null ones undefined (left out of the text and of the digest).
+    const sparse = { a: "Orders \u2192 Help ".repeat(300), b: undefined, c: [1], id: "x", z: undefined };
+    const big = jsonbArrayAndDigests([sparse, shaped]);
+    expect(big.param.subarray(1).toString("utf8")).toBe(JSON.stringify([sparse, shaped]));
+    expect(big.digests[0]).toBe(createHash("sha256").update(reference(sparse)).digest("hex"));
+    expect(big.digests[0]).toBe(canonicalDigest({ a: sparse.a, c: [1], id: "x" }));
+    // The buffer is the parameter's own size (it was sized for 3 bytes per character: 2.6× here).
+    expect(big.param.buffer.byteLength).toBe(big.param.length);
     expect(canonicalJson(typed)).toBe(reference(typed));
   });
 

@@ -170,23 +170,41 @@ const keyOrder: Record<Kind, readonly string[]> = {
 };
 
 /**
- * The row with its keys in canonical order and its null members left out
- * (jsonb_to_recordset reads a missing key as NULL, and the canonical encoding
- * drops nulls anyway): JSON.stringify of it is its canonical JSON, so it is
- * serialized once for both the digest and the statement. Its nested values
- * are copies in canonical order already (redactValue, withCanonicalKeyOrder);
- * one with a null member inside is still stored as it came, and digested the
- * slower way (jsonbArrayAndDigests). A key that is not a column would be
- * neither stored nor verifiable: it is a bug, and fails loudly.
+ * Per kind, an object holding every column as a key, in canonical order. A row
+ * copied onto a clone of it keeps V8's fast properties: an object given more
+ * than ~16 keys one by one becomes a dictionary, which JSON.stringify and
+ * every later read of the row walk the slow way (CPU per batched event, web
+ * process: see the commit that added this).
+ */
+const rowTemplate: Record<Kind, Row> = {
+  interaction: templateOf(keyOrder.interaction),
+  verdict: templateOf(keyOrder.verdict),
+  report: templateOf(keyOrder.report),
+  outcome: templateOf(keyOrder.outcome),
+};
+function templateOf(keys: readonly string[]): Row {
+  // JSON.parse builds an object with fast properties however many keys it has.
+  return JSON.parse(`{${keys.map((k) => `${JSON.stringify(k)}:0`).join(",")}}`) as Row;
+}
+
+/**
+ * The row with its keys in canonical order and its null members undefined
+ * (JSON.stringify leaves them out, jsonb_to_recordset reads a missing key as
+ * NULL, and the canonical encoding drops nulls anyway): JSON.stringify of it is
+ * its canonical JSON, so it is serialized once for both the digest and the
+ * statement. Its nested values are copies in canonical order already
+ * (redactValue, withCanonicalKeyOrder); one with a null member inside is still
+ * stored as it came, and digested the slower way (jsonbArrayAndDigests). A key
+ * that is not a column would be neither stored nor verifiable: it is a bug,
+ * and fails loudly.
  */
 function inCanonicalShape(kind: Kind, row: Row): Row {
-  const out: Row = {};
+  const out: Row = { ...rowTemplate[kind] };
   let present = 0;
   for (const key of keyOrder[kind]) {
-    if (!(key in row)) continue;
-    present++;
     const v = row[key];
-    if (v !== null && v !== undefined) out[key] = v;
+    if (v !== undefined || key in row) present++;
+    out[key] = v === null ? undefined : v;
   }
   if (present !== Object.keys(row).length) throw new Error(`ingest: a ${kind} row has a key that is not one of its columns`);
   return out;
