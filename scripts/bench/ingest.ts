@@ -28,6 +28,7 @@ import { interactionColumns } from "@/lib/ingest/sql";
 import { drainRollups } from "@/lib/metrics/rollup";
 import { uuid7 } from "@/lib/ids/uuid7";
 import { rawRequest, runRawLoad, summarizeRaw, type RawLoadResult } from "./raw-load";
+import { addSamples, cpuBetween, cpuPerEvent, sampleCpu, type CpuSample } from "./proc-cpu";
 
 const baseUrl = process.env.BENCH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -114,6 +115,13 @@ function load(url: URL, requests: Buffer[], secs = seconds) {
 
 const RAW_USER_KEY = randomBytes(32);
 
+/**
+ * The raw insert's connections, kept for the whole run: a connection closed
+ * at a phase's end takes its backend's CPU time out of /proc until the
+ * postmaster has reaped it, into the next phase's figures (proc-cpu.ts).
+ */
+let rawPool: pg.Pool | null = null;
+
 /** Inserts for `secs` seconds. */
 async function rawInsert(projectId: string, environmentId: string, secs: number) {
   // The same columns, the same kind of content and the same kind of ids (uuid7) as
@@ -123,7 +131,7 @@ async function rawInsert(projectId: string, environmentId: string, secs: number)
   // unique index), and user references keyed hashes of the same 10,000 users
   // (one constant reference, as this had before, appended every row to the
   // same leaf of the (projectId, userRef, occurredAt) index).
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: concurrency });
+  const pool = (rawPool ??= new pg.Pool({ connectionString: process.env.DATABASE_URL, max: concurrency, idleTimeoutMillis: 0 }));
   const cols = interactionColumns.map(([n]) => n).filter((n) => n !== "originalEnc" && n !== "subjectKeyId");
   const makeRow = () => {
     const i = interaction();
@@ -155,7 +163,6 @@ async function rawInsert(projectId: string, environmentId: string, secs: number)
     }),
   );
   const took = (performance.now() - started) / 1000;
-  await pool.end();
   return { rows: next * 100, seconds: Number(took.toFixed(2)), rowsPerSecond: Math.round((next * 100) / took) };
 }
 
@@ -259,21 +266,31 @@ async function main() {
     ratio: number | null;
   }[] = [];
   const rawRuns: Awaited<ReturnType<typeof rawInsert>>[] = [];
+  // CPU per event, by process (proc-cpu.ts): a batched phase's window ends once the worker has caught up (its work for
+  // those events included) and before the rollups are drained (that runs in this process).
+  const batchedCpu: (CpuSample | null)[] = [];
+  const rawCpu: (CpuSample | null)[] = [];
   let used = 0;
   for (let r = 0; r < rounds && (phases.has("batched") || phases.has("raw")); r++) {
     let batchedRate: number | null = null;
     let behind: number | null = null;
     let rollups: number | null = null;
     if (phases.has("batched")) {
+      const before = sampleCpu();
       const run = await load(url, batchBodies.slice(used), half);
       used += run.requests;
       batchedRuns.push(run);
       batchedRate = summarize(run, 100).eventsPerSecond;
       behind = await caughtUp();
+      batchedCpu.push(cpuBetween(before, sampleCpu()));
       rollups = await rollupsDrained();
     }
+    const rawBefore = sampleCpu();
     const raw = phases.has("raw") ? await rawInsert(projectId, environmentId, half) : null;
-    if (raw) rawRuns.push(raw);
+    if (raw) {
+      rawRuns.push(raw);
+      rawCpu.push(cpuBetween(rawBefore, sampleCpu()));
+    }
     roundFigures.push({
       batchedEventsPerSecond: batchedRate,
       workerCaughtUpSecondsAfter: behind,
@@ -288,7 +305,18 @@ async function main() {
   const raw = rawRuns.length > 0 ? { rows: rawRows, seconds: Number(rawSeconds.toFixed(2)), rowsPerSecond: Math.round(rawRows / rawSeconds) } : null;
   const ratios = roundFigures.flatMap((f) => (f.ratio === null ? [] : [f.ratio])).sort((a, b) => a - b);
 
-  const single = phases.has("single") ? { ...summarize(await load(url, prebuilt(url, key, singleCount, 1)), 1), workerCaughtUpSecondsAfter: await caughtUp() } : null;
+  let singleCpu: ReturnType<typeof cpuPerEvent> = null;
+  let single: (ReturnType<typeof summarize> & { workerCaughtUpSecondsAfter: number }) | null = null;
+  if (phases.has("single")) {
+    const bodies = prebuilt(url, key, singleCount, 1);
+    const before = sampleCpu();
+    const run = await load(url, bodies);
+    single = { ...summarize(run, 1), workerCaughtUpSecondsAfter: await caughtUp() };
+    singleCpu = cpuPerEvent(cpuBetween(before, sampleCpu()), run.requests - run.errors);
+  }
+  const batchedEvents = batchedRuns.reduce((n, r) => n + (r.requests - r.errors) * 100, 0);
+  const batchedPerEvent = cpuPerEvent(addSamples(batchedCpu), batchedEvents);
+  const rawPerRow = cpuPerEvent(addSamples(rawCpu), rawRows);
 
   let nextRouteOnly: ReturnType<typeof summarize> | null = null;
   if (existsSync("dist/server.mjs") && process.env.BENCH_SKIP_NEXT !== "1" && phases.has("single")) {
@@ -318,6 +346,15 @@ async function main() {
         rawMultiRowInsert: raw,
         ratioBatchedToRawInsert: ratios.length > 0 ? ratios[Math.floor((ratios.length - 1) / 2)]! : null,
         ratioOfTotals: batched && raw ? Number((batched.eventsPerSecond / raw.rowsPerSecond).toFixed(3)) : null,
+        // Read from /proc when the app runs on this machine (null otherwise): µs of CPU per event by process, over
+        // every round; "busy" is the whole machine's (the kernel's work, and anything else running, included).
+        cpuMicrosecondsPerEvent: {
+          batched100: batchedPerEvent,
+          singleEvent: singleCpu,
+          rawInsertPerRow: rawPerRow,
+          // The ratio's counterpart in CPU: raw insert's machine time per row over batched ingest's per event.
+          busyRatio: batchedPerEvent && rawPerRow && batchedPerEvent.busy > 0 ? Number((rawPerRow.busy / batchedPerEvent.busy).toFixed(3)) : null,
+        },
         targets: { batchedEventsPerSecond: 10_000, singleRequestsPerSecond: 1_000, singleP99Ms: 50, ratio: 0.5 },
       },
       null,
@@ -332,6 +369,7 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
+    await rawPool?.end();
     await closeQueues();
     await disconnectRedis();
     await disconnectDb();
