@@ -202,8 +202,8 @@ function inCanonicalShape(kind: Kind, row: Row): Row {
   const out: Row = { ...rowTemplate[kind] };
   let present = 0;
   for (const key of keyOrder[kind]) {
+    if (key in row) present++;
     const v = row[key];
-    if (v !== undefined || key in row) present++;
     out[key] = v === null ? undefined : v;
   }
   if (present !== Object.keys(row).length) throw new Error(`ingest: a ${kind} row has a key that is not one of its columns`);

@@ -285,11 +285,12 @@ async function main() {
       batchedCpu.push(cpuBetween(before, sampleCpu()));
       rollups = await rollupsDrained();
     }
-    const rawBefore = sampleCpu();
-    const raw = phases.has("raw") ? await rawInsert(projectId, environmentId, half) : null;
-    if (raw) {
+    let raw: Awaited<ReturnType<typeof rawInsert>> | null = null;
+    if (phases.has("raw")) {
+      const before = sampleCpu();
+      raw = await rawInsert(projectId, environmentId, half);
       rawRuns.push(raw);
-      rawCpu.push(cpuBetween(rawBefore, sampleCpu()));
+      rawCpu.push(cpuBetween(before, sampleCpu()));
     }
     roundFigures.push({
       batchedEventsPerSecond: batchedRate,

@@ -79,7 +79,11 @@ export function cpuPerEvent(spent: CpuSample | null, events: number): CpuPerEven
   return { ...(Object.fromEntries(CPU_GROUPS.map((g) => [g, us(spent.ticks[g])])) as Record<CpuGroup, number>), busy: us(spent.busyTicks) };
 }
 
-/** b − a. A process that ended in between takes its time along (the postmaster keeps its backends'). */
+/**
+ * b − a. A process that ended in between takes its time with it, except a
+ * Postgres backend, whose time the postmaster keeps once it has reaped it: a
+ * group can come out low that way, never below zero.
+ */
 export function cpuBetween(a: CpuSample | null, b: CpuSample | null): CpuSample | null {
   if (!a || !b) return null;
   const ticks = Object.fromEntries(CPU_GROUPS.map((g) => [g, Math.max(0, b.ticks[g] - a.ticks[g])])) as Record<CpuGroup, number>;
