@@ -58,6 +58,8 @@ describe("CPU per event from /proc", () => {
     const spent = cpuBetween(before, sampleCpu())!;
     // 300 ms is 30 ticks; at least 15 whatever the tick boundaries and rounding.
     expect(spent.ticks.loadGenerator).toBeGreaterThanOrEqual(15);
-    expect(spent.busyTicks).toBeGreaterThanOrEqual(spent.ticks.loadGenerator);
+    // The machine's ticks are counted per CPU at each tick, a process's from its run time: the two may
+    // differ by a tick or two over the same window (CI saw 30 against 31).
+    expect(spent.busyTicks).toBeGreaterThanOrEqual(spent.ticks.loadGenerator - 3);
   });
 });
