@@ -142,36 +142,6 @@ export function canonicalDigest(value: unknown): string {
   return sha256Hex(canonicalJson(value));
 }
 
-/**
- * Values as one jsonb array parameter in binary form (a version byte, 1, then
- * the JSON text of the array), each value's JSON.stringify written straight
- * into it, with each value's canonical digest. When a value is already in
- * canonical shape (as ingest's rows are) its digest is a hash of the bytes it
- * was written as; otherwise it is encoded again, canonically. The buffer is
- * sized exactly (Buffer.byteLength of each text) rather than for the worst
- * case of 3 bytes per UTF-16 unit: it is external memory that V8 counts
- * towards its next collection, and a batch's worst case was three times its
- * size (~1 MB per 100 interactions).
- */
-export function jsonbArrayAndDigests(values: readonly Record<string, unknown>[]): { param: Buffer; digests: string[] } {
-  const texts = values.map((v) => JSON.stringify(v));
-  let size = 3 + Math.max(0, texts.length - 1);
-  for (const t of texts) size += Buffer.byteLength(t, "utf8");
-  const buf = Buffer.allocUnsafe(size);
-  buf[0] = 1; // jsonb binary format version
-  buf[1] = 0x5b; // [
-  let pos = 2;
-  const digests: string[] = new Array(values.length);
-  for (let i = 0; i < texts.length; i++) {
-    if (i > 0) buf[pos++] = 0x2c; // ,
-    const n = buf.write(texts[i]!, pos, "utf8");
-    digests[i] = stringifiesCanonically(values[i]) ? sha256Hex(buf.subarray(pos, pos + n)) : canonicalDigest(values[i]);
-    pos += n;
-  }
-  buf[pos++] = 0x5d; // ]
-  return { param: buf, digests };
-}
-
 /** A copy with every object's keys in canonical order (JSON's meaning, and jsonb's storage, do not depend on key order). */
 export function withCanonicalKeyOrder<T>(value: T): T {
   if (value === null || typeof value !== "object") return value;

@@ -8,7 +8,7 @@ import { uuid7 } from "@/lib/ids/uuid7";
 import type { ZodError } from "zod";
 import { pgPool } from "@/lib/db";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
-import { jsonbArrayAndDigests, withCanonicalKeyOrder } from "@/lib/audit/canonical";
+import { canonicalDigest, withCanonicalKeyOrder } from "@/lib/audit/canonical";
 import { EVENTS_INGESTED, type IngestedEvidence } from "@/lib/audit/evidence";
 import { redactText, redactValue } from "@/lib/pii/detect";
 import { ANONYMOUS_SUBJECT, pseudonymizeForIngest } from "@/lib/privacy/pseudonym";
@@ -24,7 +24,8 @@ import {
   type VerdictEvent,
 } from "@/lib/ingest/schemas";
 import { fastParseEvent } from "@/lib/ingest/fast-parse";
-import { INGEST_SQL, interactionColumns, outcomeColumns, reportColumns, verdictColumns } from "@/lib/ingest/sql";
+import { INGEST_KINDS, INGEST_SQL, interactionColumns, outcomeColumns, reportColumns, verdictColumns } from "@/lib/ingest/sql";
+import { columnArrays } from "@/lib/ingest/column-arrays";
 import { recordCosts, type CostSample } from "@/lib/flags/delivery/cost-breaker";
 import { countIngestResults } from "@/lib/metrics/process-counters";
 
@@ -36,12 +37,11 @@ export type IngestResult = {
 };
 
 /**
- * A row as the statement's JSON parameter carries it: times as ISO strings,
- * bigints as decimal strings, bytes as base64 — so it is serialized once, as
- * it is. Its canonical digest is the same as the typed row's (a Date and its
- * ISO string, a bigint and its decimal string, bytes and their base64 all
- * encode to the same JSON string), which is what verify recomputes from the
- * row read back.
+ * A row as its canonical encoding has it: times as ISO strings, bigints as
+ * decimal strings, bytes as base64 (a Date and its ISO string, a bigint and
+ * its decimal string, bytes and their base64 all encode to the same JSON
+ * string), so that its digest is one JSON.stringify away — the digest verify
+ * recomputes from the row read back. column-arrays.ts reads these forms.
  */
 type Row = Record<string, unknown>;
 type Kind = "interaction" | "verdict" | "report" | "outcome";
@@ -189,12 +189,12 @@ function templateOf(keys: readonly string[]): Row {
 
 /**
  * The row with its keys in canonical order and its null members undefined
- * (JSON.stringify leaves them out, jsonb_to_recordset reads a missing key as
- * NULL, and the canonical encoding drops nulls anyway): JSON.stringify of it is
- * its canonical JSON, so it is serialized once for both the digest and the
- * statement. Its nested values are copies in canonical order already
- * (redactValue, withCanonicalKeyOrder); one with a null member inside is still
- * stored as it came, and digested the slower way (jsonbArrayAndDigests). A key
+ * (JSON.stringify leaves them out, column-arrays.ts stores them as NULL, and
+ * the canonical encoding drops nulls anyway): JSON.stringify of it is its
+ * canonical JSON, and its digest the hash of that. Its nested values are
+ * copies in canonical order already (redactValue, withCanonicalKeyOrder); one
+ * with a null member inside is still stored as it came, and digested the
+ * slower way (canonical.ts). A key
  * that is not a column would be neither stored nor verifiable: it is a bug,
  * and fails loudly.
  */
@@ -410,15 +410,15 @@ async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: string)
 }
 
 /**
- * Each kind's rows as one binary jsonb array parameter, in client-id order,
- * each row's digest filled into its audit entry: the rows are serialized once,
- * for both the statement and the digests that tie their exact content into the chain.
+ * Each kind's rows as one binary array per column (column-arrays.ts), in
+ * client-id order, each row's digest filled into its audit entry: the digest
+ * is a hash of the row's canonical JSON, which is what verify recomputes from
+ * the row read back.
  */
-function kindParam(items: ToStore[], key: "requestId" | "eventId"): Buffer {
-  items.sort(byClientId(key));
-  const { param, digests } = jsonbArrayAndDigests(items.map((i) => i.row));
-  items.forEach((item, i) => (item.evidence.digest = digests[i]!));
-  return param;
+function kindParams(kind: Kind, items: ToStore[]): Buffer[] {
+  items.sort(byClientId(kind === "interaction" ? "requestId" : "eventId"));
+  for (const item of items) item.evidence.digest = canonicalDigest(item.row);
+  return columnArrays(INGEST_KINDS.find((k) => k.kind === kind)!.columns, items.map((i) => i.row));
 }
 
 /**
@@ -456,16 +456,13 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
       createdAt: receivedAt,
     });
   }
-  const interactions = kindParam(byKind.interaction, "requestId");
-  const verdicts = kindParam(byKind.verdict, "eventId");
-  const reports = kindParam(byKind.report, "eventId");
-  const outcomes = kindParam(byKind.outcome, "eventId");
+  const columns = INGEST_KINDS.flatMap(({ kind }) => kindParams(kind, byKind[kind]));
   if (opts.release) for (const items of Object.values(byKind)) for (const { row } of items) for (const k of STATEMENT_ONLY) if (k in row) row[k] = null;
   const projectId = requests[0]!.actor.projectId;
   const { rows } = await pgPool().query<{ kind: string; id: string; job: string | null; payload: object | null }>({
     name: "rampart-ingest",
     text: INGEST_SQL,
-    values: [interactions, verdicts, reports, JSON.stringify(audits), projectId, outcomes],
+    values: [JSON.stringify(audits), projectId, ...columns],
   });
   // Committed: hand the outbox row to the queue now (the relay covers any miss).
   const outbox = rows.filter((r) => r.kind === "outbox");

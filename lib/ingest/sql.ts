@@ -1,9 +1,10 @@
 // Builds the single statement that stores a batch: evidence rows, an audit
 // event per request and one outbox row, in one round trip and one implicit transaction.
 // ON CONFLICT DO NOTHING makes retries idempotent; the audit and outbox rows
-// name only the evidence rows that were actually inserted.
-
-type Column = readonly [name: string, pgType: string];
+// name only the evidence rows that were actually inserted. The evidence rows
+// arrive as one binary array per column (column-arrays.ts), the few audit rows
+// as JSON.
+import { arrayParamType, columnExpr, type Column } from "@/lib/ingest/column-arrays";
 
 export const interactionColumns: Column[] = [
   ["id", "uuid"],
@@ -95,15 +96,32 @@ export const auditColumns: Column[] = [
 
 const q = (name: string) => `"${name}"`;
 
-/** bytea travels as base64 text inside the JSON parameter. */
-const recordType = (t: string) => (t === "bytea" ? "text" : t);
-const selectExpr = ([name, t]: Column) => (t === "bytea" ? `decode(x.${q(name)}, 'base64')` : `x.${q(name)}`);
+/**
+ * The statement's parameters, in order: the audit rows (JSON), the project id,
+ * then each kind's columns, one array each (ingest-events.ts passes them in this order).
+ */
+export const INGEST_KINDS = [
+  { kind: "interaction", columns: interactionColumns },
+  { kind: "verdict", columns: verdictColumns },
+  { kind: "report", columns: reportColumns },
+  { kind: "outcome", columns: outcomeColumns },
+] as const;
+const firstParam = (kind: (typeof INGEST_KINDS)[number]["kind"]) => {
+  let n = 3;
+  for (const k of INGEST_KINDS) {
+    if (k.kind === kind) return n;
+    n += k.columns.length;
+  }
+  throw new Error(kind);
+};
 
-function insertCte(alias: string, table: string, columns: Column[], param: string, conflict: string, returning = "id") {
-  const defs = columns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ");
+function insertCte(alias: string, table: string, kind: (typeof INGEST_KINDS)[number]["kind"], conflict: string, returning = "id") {
+  const columns = INGEST_KINDS.find((k) => k.kind === kind)!.columns;
+  const from = firstParam(kind);
   return `${alias} AS (
     INSERT INTO ${q(table)} (${columns.map(([n]) => q(n)).join(", ")})
-    SELECT ${columns.map(selectExpr).join(", ")} FROM jsonb_to_recordset(${param}::jsonb) AS x(${defs})
+    SELECT ${columns.map(([n, t]) => columnExpr(`x.${q(n)}`, t)).join(", ")}
+    FROM unnest(${columns.map(([, t], i) => `$${from + i}::${arrayParamType(t)}`).join(", ")}) AS x(${columns.map(([n]) => q(n)).join(", ")})
     ON CONFLICT (${conflict}) DO NOTHING
     RETURNING ${returning}
   )`;
@@ -111,10 +129,10 @@ function insertCte(alias: string, table: string, columns: Column[], param: strin
 
 export const INGEST_SQL = `
 WITH
-${insertCte("i_ins", "Interaction", interactionColumns, "$1", `"projectId", "requestId"`, `id, "occurredAt"`)},
-${insertCte("v_ins", "Verdict", verdictColumns, "$2", `"projectId", "eventId"`)},
-${insertCte("r_ins", "UserReport", reportColumns, "$3", `"projectId", "eventId"`)},
-${insertCte("b_ins", "BusinessEvent", outcomeColumns, "$6", `"projectId", "eventId"`)},
+${insertCte("i_ins", "Interaction", "interaction", `"projectId", "requestId"`, `id, "occurredAt"`)},
+${insertCte("v_ins", "Verdict", "verdict", `"projectId", "eventId"`)},
+${insertCte("r_ins", "UserReport", "report", `"projectId", "eventId"`)},
+${insertCte("b_ins", "BusinessEvent", "outcome", `"projectId", "eventId"`)},
 inserted AS (
   SELECT 'interaction' AS kind, id FROM i_ins
   UNION ALL SELECT 'verdict', id FROM v_ins
@@ -125,8 +143,8 @@ a_ins AS (
   -- One audit event per request: its metadata keeps only the events that were
   -- inserted, and a request whose events were all duplicates records none.
   INSERT INTO "AuditEvent" (${auditColumns.map(([n]) => q(n)).join(", ")})
-  SELECT ${auditColumns.map((c) => (c[0] === "metadata" ? `jsonb_build_object('events', kept.events)` : selectExpr(c))).join(", ")}
-  FROM jsonb_to_recordset($4::jsonb) AS x(${auditColumns.map(([n, t]) => `${q(n)} ${recordType(t)}`).join(", ")})
+  SELECT ${auditColumns.map((c) => (c[0] === "metadata" ? `jsonb_build_object('events', kept.events)` : `x.${q(c[0])}`)).join(", ")}
+  FROM jsonb_to_recordset($1::jsonb) AS x(${auditColumns.map(([n, t]) => `${q(n)} ${t}`).join(", ")})
   CROSS JOIN LATERAL (
     SELECT jsonb_agg(e.ev ORDER BY e.n) AS events
     FROM jsonb_array_elements(x.metadata->'events') WITH ORDINALITY AS e(ev, n)
@@ -137,7 +155,7 @@ a_ins AS (
 o_ins AS (
   INSERT INTO "OutboxEvent" (queue, payload)
   SELECT 'ingest', jsonb_build_object(
-    'projectId', $5::text,
+    'projectId', $2::text,
     'interactions', COALESCE((SELECT jsonb_agg(id) FROM i_ins), '[]'::jsonb),
     'verdicts', COALESCE((SELECT jsonb_agg(id) FROM v_ins), '[]'::jsonb),
     'reports', COALESCE((SELECT jsonb_agg(id) FROM r_ins), '[]'::jsonb),
