@@ -10,8 +10,17 @@ describe("evidenceOf", () => {
       { type: "outcome", id: id.replace("0190", "0191"), digest: "b".repeat(64) },
     ];
     expect(evidenceOf({ action: EVENTS_INGESTED, targetType: null, targetId: null, metadata: { events } })).toEqual(
-      events,
+      events.map((e) => ({ ...e, encoding: "json" })),
     );
+  });
+
+  it("reads how the digests were computed from the request's metadata, and refuses an encoding it does not know", () => {
+    const events = [{ type: "interaction", id, digest: "a".repeat(64) }];
+    const read = (digestEncoding: string | number) =>
+      evidenceOf({ action: EVENTS_INGESTED, targetType: null, targetId: null, metadata: { digestEncoding, events } });
+    expect(read("columns-v1")).toEqual([{ ...events[0], encoding: "columns-v1" }]);
+    expect(read("columns-v2")).toEqual([expect.objectContaining({ malformed: true })]);
+    expect(read(7)).toEqual([expect.objectContaining({ malformed: true })]);
   });
 
   it("reads the one row of an audit event recorded per row", () => {
@@ -22,7 +31,7 @@ describe("evidenceOf", () => {
         targetId: id,
         metadata: { eventId: "v1", digest: "c" },
       }),
-    ).toEqual([{ type: "verdict", id, digest: "c" }]);
+    ).toEqual([{ type: "verdict", id, digest: "c", encoding: "json" }]);
   });
 
   it("vouches for nothing when an audit event is about something else", () => {

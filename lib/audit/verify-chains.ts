@@ -8,8 +8,7 @@ import { db } from "@/lib/db";
 import { GENESIS_HASH, chainKeyOf, isUuid, linkHash, parseChainKey } from "@/lib/audit/chain";
 import { chainHead, listChainKeys, unsealedEvents } from "@/lib/audit/chain-store";
 import { publicKeyFingerprint, signingKey, verifyCheckpointSignature } from "@/lib/audit/checkpoint-signature";
-import { canonicalDigest } from "@/lib/audit/canonical";
-import { EVIDENCE_TYPES, evidenceOf, type EvidenceType } from "@/lib/audit/evidence";
+import { EVIDENCE_TYPES, evidenceDigest, evidenceOf, type DigestEncoding, type EvidenceType } from "@/lib/audit/evidence";
 
 /**
  * An event still unsealed this long after it was written means the sealer is
@@ -248,24 +247,30 @@ const EVIDENCE_READ_CHUNK = 2_000;
 /** Claims held before they are checked, within a batch of seals. */
 const EVIDENCE_CHECK_EVERY = 20_000;
 
-type EvidenceClaim = { type: EvidenceType; rowId: string; digest: string; eventId: bigint; seq: bigint; malformed?: true };
+type EvidenceClaim = { type: EvidenceType; rowId: string; digest: string; encoding: DigestEncoding; eventId: bigint; seq: bigint; malformed?: true };
 
 function evidenceClaims(event: AuditEvent, seq: bigint): EvidenceClaim[] {
-  return evidenceOf(event).map((e) => ({ type: e.type, rowId: e.id, digest: e.digest, eventId: event.id, seq, ...(e.malformed ? { malformed: true as const } : {}) }));
+  return evidenceOf(event).map((e) => ({ type: e.type, rowId: e.id, digest: e.digest, encoding: e.encoding, eventId: event.id, seq, ...(e.malformed ? { malformed: true as const } : {}) }));
 }
 
 async function checkEvidence(claims: EvidenceClaim[]): Promise<BrokenLink | undefined> {
-  const digests = new Map<string, string>();
+  const rows = new Map<string, Record<string, unknown>>();
   for (const type of EVIDENCE_TYPES) {
     const ids = [...new Set(claims.filter((c) => c.type === type && !c.malformed && isUuid(c.rowId)).map((c) => c.rowId))];
     for (let at = 0; at < ids.length; at += EVIDENCE_READ_CHUNK) {
-      for (const row of await evidenceModels[type](ids.slice(at, at + EVIDENCE_READ_CHUNK))) digests.set(`${type}:${row.id}`, canonicalDigest(row));
+      for (const row of await evidenceModels[type](ids.slice(at, at + EVIDENCE_READ_CHUNK))) rows.set(`${type}:${row.id}`, row);
     }
   }
   for (const claim of claims) {
     const at = { eventId: claim.eventId.toString(), seq: Number(claim.seq) };
     if (claim.malformed) return { ...at, reason: "audit event names evidence it does not identify (malformed metadata)" };
-    const actual = digests.get(`${claim.type}:${claim.rowId}`);
+    const row = rows.get(`${claim.type}:${claim.rowId}`);
+    let actual: string | undefined;
+    try {
+      actual = row === undefined ? undefined : evidenceDigest(claim.type, row, claim.encoding);
+    } catch {
+      actual = "a row that no longer encodes"; // a column holding what ingest could never have written
+    }
     if (actual === claim.digest) continue;
     return { ...at, reason: `evidence row ${claim.type} ${claim.rowId} ${actual === undefined ? "is missing" : "changed"}` };
   }

@@ -10,6 +10,17 @@
 // int32 has-nulls flag, uint32 element type OID, then per dimension int32
 // length and int32 lower bound (1); then per element an int32 byte length (-1
 // for NULL) and that many bytes in the element type's binary format.
+//
+// The same bytes are each row's digest (ROW_DIGEST_ENCODING): the audit event
+// of a request names every row it stored with the SHA-256 of, for each
+// non-null column in order of name, the name's UTF-8 bytes, a zero byte, and
+// the element as it travels (int32 length, then the value in binary). The
+// rows are written row by row, each row's bytes hashed where they lie, then
+// copied into their columns: no second serialization of a ~3 KB row (its
+// JSON.stringify took ~7.5 of the web process's ~85 µs per event). verify
+// reads a row back and encodes it the same way (rowDigest). A column added
+// later is NULL in older rows and so leaves their digests as they were.
+import { hash } from "node:crypto";
 
 export type Column = readonly [name: string, pgType: string];
 
@@ -96,24 +107,20 @@ function fail(column: string, pgType: string, value: unknown): never {
   throw new TypeError(`column-arrays: ${column} (${pgType}) cannot hold ${typeof value} ${String(value).slice(0, 40)}`);
 }
 
-function writeElement(column: string, pgType: string, v: unknown): boolean {
-  if (v === null || v === undefined) {
-    reserve(4);
-    scratch.writeInt32BE(-1, pos);
-    pos += 4;
-    return true;
-  }
+/** Writes a non-null value as an element: int32 length, then its bytes. */
+function writeElement(column: string, pgType: string, v: unknown): void {
   switch (pgType) {
     case "uuid": {
       if (typeof v !== "string" || !writeUuid(v, writeFixed(16))) fail(column, pgType, v);
-      return false;
+      return;
     }
     case "timestamp(3)": {
-      const ms = typeof v === "string" ? Date.parse(v) : Number.NaN;
+      // Rows carry times as ISO strings; a row read back has Dates.
+      const ms = typeof v === "string" ? Date.parse(v) : v instanceof Date ? v.getTime() : Number.NaN;
       if (!Number.isFinite(ms)) fail(column, pgType, v);
       // Microseconds since 2000-01-01, UTC: the column holds UTC wall-clock time.
       scratch.writeBigInt64BE(BigInt(ms - MS_2000) * 1000n, writeFixed(8));
-      return false;
+      return;
     }
     case "jsonb": {
       const text = JSON.stringify(v);
@@ -122,37 +129,37 @@ function writeElement(column: string, pgType: string, v: unknown): boolean {
       const n = scratch.write(text, pos + 5, "utf8");
       scratch.writeInt32BE(n + 1, pos);
       pos += 5 + n;
-      return false;
+      return;
     }
     case "integer":
       if (typeof v !== "number" || !Number.isInteger(v)) fail(column, pgType, v);
       scratch.writeInt32BE(v, writeFixed(4)); // throws outside the int4 range
-      return false;
+      return;
     case "bigint": {
       if (typeof v !== "string" && typeof v !== "bigint" && typeof v !== "number") fail(column, pgType, v);
       scratch.writeBigInt64BE(BigInt(v), writeFixed(8));
-      return false;
+      return;
     }
     case "double precision":
       if (typeof v !== "number") fail(column, pgType, v);
       scratch.writeDoubleBE(v, writeFixed(8));
-      return false;
+      return;
     case "bytea": {
-      // Rows carry bytes as base64 (their canonical encoding).
-      if (typeof v !== "string") fail(column, pgType, v);
-      const bytes = Buffer.from(v, "base64");
+      // Rows carry bytes as base64 (their canonical encoding); a row read back has the bytes.
+      if (typeof v !== "string" && !(v instanceof Uint8Array)) fail(column, pgType, v);
+      const bytes = typeof v === "string" ? Buffer.from(v, "base64") : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
       bytes.copy(scratch, writeFixed(bytes.length));
-      return false;
+      return;
     }
     case "text[]":
       if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) fail(column, pgType, v);
       writeString(textArrayLiteral(v as string[]));
-      return false;
+      return;
     default:
       // text, and enums as their label
       if (typeof v !== "string") fail(column, pgType, v);
       writeString(v);
-      return false;
+      return;
   }
 }
 
@@ -184,34 +191,117 @@ function writeUuid(s: string, at: number): boolean {
   return true;
 }
 
-/** One binary array per column, in the columns' order, each holding that column's value of every row (null/undefined as NULL). */
-export function columnArrays(columns: readonly Column[], rows: readonly Record<string, unknown>[]): Buffer[] {
+/** How a row's digest is computed (audit metadata names it; see the top of this file). */
+export const ROW_DIGEST_ENCODING = "columns-v1";
+
+type Plan = { byName: number[]; names: Buffer[] };
+const plans = new WeakMap<readonly Column[], Plan>();
+
+function planOf(columns: readonly Column[]): Plan {
+  let plan = plans.get(columns);
+  if (!plan) {
+    for (const [, t] of columns) wireOf(t);
+    const byName = columns.map((_, i) => i).sort((a, b) => (columns[a]![0] < columns[b]![0] ? -1 : 1));
+    plan = { byName, names: columns.map(([n]) => Buffer.from(`${n}\u0000`, "utf8")) };
+    plans.set(columns, plan);
+  }
+  return plan;
+}
+
+/** Where each row's element of each column lies in the scratch (start, end), start -1 for NULL; reused. */
+let spans = new Int32Array(4096);
+
+/**
+ * Each row encoded once: its digest, and the columns as binary arrays (one per
+ * column, in the columns' order, null/undefined as NULL). Values are in the
+ * forms ingest's rows hold (ISO strings for times, decimal strings for
+ * bigints, base64 for bytes, canonical key order inside jsonb) or as read back
+ * (Date, bigint, Uint8Array).
+ */
+export function encodeRows(columns: readonly Column[], rows: readonly Record<string, unknown>[], opts: { arrays?: boolean } = {}): { params: Buffer[]; digests: string[] } {
+  const { byName, names } = planOf(columns);
+  const nc = columns.length;
+  if (spans.length < rows.length * nc * 2) spans = new Int32Array(rows.length * nc * 2);
+  const digests: string[] = new Array(rows.length);
   pos = 0;
-  const bounds: number[] = [];
   try {
-    for (const [name, pgType] of columns) {
-      const start = pos;
-      const { oid } = wireOf(pgType);
-      reserve(20);
-      scratch.writeInt32BE(rows.length > 0 ? 1 : 0, pos);
-      scratch.writeInt32BE(0, pos + 4);
-      scratch.writeUInt32BE(oid, pos + 8);
-      pos += 12;
-      if (rows.length > 0) {
-        scratch.writeInt32BE(rows.length, pos);
-        scratch.writeInt32BE(1, pos + 4);
-        pos += 8;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const rowStart = pos;
+      for (const c of byName) {
+        const [name, pgType] = columns[c]!;
+        const v = row[name];
+        const k = (r * nc + c) * 2;
+        if (v === null || v === undefined) {
+          spans[k] = -1;
+          continue;
+        }
+        const nameBytes = names[c]!;
+        reserve(nameBytes.length);
+        for (let i = 0; i < nameBytes.length; i++) scratch[pos + i] = nameBytes[i]!;
+        pos += nameBytes.length;
+        spans[k] = pos;
+        writeElement(name, pgType, v);
+        spans[k + 1] = pos;
       }
-      let nulls = false;
-      for (const row of rows) nulls = writeElement(name, pgType, row[name]) || nulls;
-      if (nulls) scratch.writeInt32BE(1, start + 4);
-      bounds.push(start);
+      digests[r] = hash("sha256", scratch.subarray(rowStart, pos), "hex");
     }
-    bounds.push(pos);
-    const out = Buffer.allocUnsafeSlow(pos);
-    scratch.copy(out, 0, 0, pos);
-    return columns.map((_, i) => out.subarray(bounds[i], bounds[i + 1]));
+    if (opts.arrays === false) return { params: [], digests };
+    return { params: assemble(columns, rows.length), digests };
   } finally {
     pos = 0;
   }
+}
+
+/** The columns' arrays, from the elements written row by row, in one buffer of their exact size. */
+function assemble(columns: readonly Column[], nr: number): Buffer[] {
+  const nc = columns.length;
+  const sizes: number[] = new Array(nc);
+  let total = 0;
+  for (let c = 0; c < nc; c++) {
+    let size = nr > 0 ? 20 : 12;
+    for (let r = 0; r < nr; r++) {
+      const k = (r * nc + c) * 2;
+      size += spans[k]! < 0 ? 4 : spans[k + 1]! - spans[k]!;
+    }
+    sizes[c] = size;
+    total += size;
+  }
+  const out = Buffer.allocUnsafeSlow(total);
+  const params: Buffer[] = new Array(nc);
+  let at = 0;
+  for (let c = 0; c < nc; c++) {
+    const start = at;
+    out.writeInt32BE(nr > 0 ? 1 : 0, at);
+    out.writeUInt32BE(wireOf(columns[c]![1]).oid, at + 8);
+    at += 12;
+    if (nr > 0) {
+      out.writeInt32BE(nr, at);
+      out.writeInt32BE(1, at + 4);
+      at += 8;
+    }
+    let nulls = 0;
+    for (let r = 0; r < nr; r++) {
+      const k = (r * nc + c) * 2;
+      const from = spans[k]!;
+      if (from < 0) {
+        out.writeInt32BE(-1, at);
+        at += 4;
+        nulls = 1;
+      } else at += scratch.copy(out, at, from, spans[k + 1]!);
+    }
+    out.writeInt32BE(nulls, start + 4);
+    params[c] = out.subarray(start, at);
+  }
+  return params;
+}
+
+/** One binary array per column, in the columns' order, each holding that column's value of every row (null/undefined as NULL). */
+export function columnArrays(columns: readonly Column[], rows: readonly Record<string, unknown>[]): Buffer[] {
+  return encodeRows(columns, rows).params;
+}
+
+/** A row's digest as ingest computed it (ROW_DIGEST_ENCODING), from the row as stored or as read back. */
+export function rowDigest(columns: readonly Column[], row: Record<string, unknown>): string {
+  return encodeRows(columns, [row], { arrays: false }).digests[0]!;
 }

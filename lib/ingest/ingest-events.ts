@@ -8,7 +8,7 @@ import { uuid7 } from "@/lib/ids/uuid7";
 import type { ZodError } from "zod";
 import { pgPool } from "@/lib/db";
 import type { ApiKeyActor } from "@/lib/auth/actor-types";
-import { canonicalDigest, withCanonicalKeyOrder } from "@/lib/audit/canonical";
+import { withCanonicalKeyOrder } from "@/lib/audit/canonical";
 import { EVENTS_INGESTED, type IngestedEvidence } from "@/lib/audit/evidence";
 import { redactText, redactValue } from "@/lib/pii/detect";
 import { ANONYMOUS_SUBJECT, pseudonymizeForIngest } from "@/lib/privacy/pseudonym";
@@ -25,7 +25,7 @@ import {
 } from "@/lib/ingest/schemas";
 import { fastParseEvent } from "@/lib/ingest/fast-parse";
 import { INGEST_KINDS, INGEST_SQL, interactionColumns, outcomeColumns, reportColumns, verdictColumns } from "@/lib/ingest/sql";
-import { columnArrays } from "@/lib/ingest/column-arrays";
+import { encodeRows, ROW_DIGEST_ENCODING } from "@/lib/ingest/column-arrays";
 import { recordCosts, type CostSample } from "@/lib/flags/delivery/cost-breaker";
 import { countIngestResults } from "@/lib/metrics/process-counters";
 
@@ -161,53 +161,26 @@ async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: strin
   };
 }
 
-/** Each kind's columns in canonical order: a row holds exactly what its statement stores, which is what verify digests when it reads the row back. */
-const keyOrder: Record<Kind, readonly string[]> = {
-  interaction: interactionColumns.map(([n]) => n).sort(),
-  verdict: verdictColumns.map(([n]) => n).sort(),
-  report: reportColumns.map(([n]) => n).sort(),
-  outcome: outcomeColumns.map(([n]) => n).sort(),
+/** Each kind's column names. */
+const columnNames: Record<Kind, ReadonlySet<string>> = {
+  interaction: new Set(interactionColumns.map(([n]) => n)),
+  verdict: new Set(verdictColumns.map(([n]) => n)),
+  report: new Set(reportColumns.map(([n]) => n)),
+  outcome: new Set(outcomeColumns.map(([n]) => n)),
 };
+const checkedKinds = new Set<Kind>();
 
 /**
- * Per kind, an object holding every column as a key, in canonical order. A row
- * copied onto a clone of it keeps V8's fast properties: an object given more
- * than ~16 keys one by one becomes a dictionary, which JSON.stringify and
- * every later read of the row walk the slow way (CPU per batched event, web
- * process: see the commit that added this).
+ * A row key that is not a column would be neither stored nor digested: it is
+ * a bug, and fails loudly. Rows of a kind are all built by one object literal
+ * above, so the first row of each kind stands for the rest.
  */
-const rowTemplate: Record<Kind, Row> = {
-  interaction: templateOf(keyOrder.interaction),
-  verdict: templateOf(keyOrder.verdict),
-  report: templateOf(keyOrder.report),
-  outcome: templateOf(keyOrder.outcome),
-};
-function templateOf(keys: readonly string[]): Row {
-  // JSON.parse builds an object with fast properties however many keys it has.
-  return JSON.parse(`{${keys.map((k) => `${JSON.stringify(k)}:0`).join(",")}}`) as Row;
-}
-
-/**
- * The row with its keys in canonical order and its null members undefined
- * (JSON.stringify leaves them out, column-arrays.ts stores them as NULL, and
- * the canonical encoding drops nulls anyway): JSON.stringify of it is its
- * canonical JSON, and its digest the hash of that. Its nested values are
- * copies in canonical order already (redactValue, withCanonicalKeyOrder); one
- * with a null member inside is still stored as it came, and digested the
- * slower way (canonical.ts). A key
- * that is not a column would be neither stored nor verifiable: it is a bug,
- * and fails loudly.
- */
-function inCanonicalShape(kind: Kind, row: Row): Row {
-  const out: Row = { ...rowTemplate[kind] };
-  let present = 0;
-  for (const key of keyOrder[kind]) {
-    if (key in row) present++;
-    const v = row[key];
-    out[key] = v === null ? undefined : v;
-  }
-  if (present !== Object.keys(row).length) throw new Error(`ingest: a ${kind} row has a key that is not one of its columns`);
-  return out;
+function checkColumns(kind: Kind, row: Row): Row {
+  if (checkedKinds.has(kind)) return row;
+  const extra = Object.keys(row).filter((k) => !columnNames[kind].has(k));
+  if (extra.length > 0) throw new Error(`ingest: a ${kind} row has keys that are not columns: ${extra.join(", ")}`);
+  checkedKinds.add(kind);
+  return row;
 }
 
 /**
@@ -263,7 +236,7 @@ export async function ingestEvents(actor: ApiKeyActor, rawEvents: unknown[], opt
     } else {
       row = await outcomeRow(actor, e, receivedAt);
     }
-    pending.push({ index, kind: e.type, clientId, row: inCanonicalShape(e.type, row) });
+    pending.push({ index, kind: e.type, clientId, row: checkColumns(e.type, row) });
   }
 
   // Given away (see above): nothing below needs the events, only their rows.
@@ -411,14 +384,15 @@ async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: string)
 
 /**
  * Each kind's rows as one binary array per column (column-arrays.ts), in
- * client-id order, each row's digest filled into its audit entry: the digest
- * is a hash of the row's canonical JSON, which is what verify recomputes from
- * the row read back.
+ * client-id order, each row's digest filled into its audit entry: a hash of
+ * the row's bytes as the statement carries them (ROW_DIGEST_ENCODING), which
+ * verify recomputes from the row read back.
  */
 function kindParams(kind: Kind, items: ToStore[]): Buffer[] {
   items.sort(byClientId(kind === "interaction" ? "requestId" : "eventId"));
-  for (const item of items) item.evidence.digest = canonicalDigest(item.row);
-  return columnArrays(INGEST_KINDS.find((k) => k.kind === kind)!.columns, items.map((i) => i.row));
+  const { params, digests } = encodeRows(INGEST_KINDS.find((k) => k.kind === kind)!.columns, items.map((i) => i.row));
+  items.forEach((item, i) => (item.evidence.digest = digests[i]!));
+  return params;
 }
 
 /**
@@ -452,7 +426,7 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
       action: EVENTS_INGESTED,
       targetType: null,
       targetId: null,
-      metadata: { events },
+      metadata: { digestEncoding: ROW_DIGEST_ENCODING, events },
       createdAt: receivedAt,
     });
   }

@@ -143,7 +143,7 @@ a_ins AS (
   -- One audit event per request: its metadata keeps only the events that were
   -- inserted, and a request whose events were all duplicates records none.
   INSERT INTO "AuditEvent" (${auditColumns.map(([n]) => q(n)).join(", ")})
-  SELECT ${auditColumns.map((c) => (c[0] === "metadata" ? `jsonb_build_object('events', kept.events)` : `x.${q(c[0])}`)).join(", ")}
+  SELECT ${auditColumns.map((c) => (c[0] === "metadata" ? `(x.metadata - 'events') || jsonb_build_object('events', kept.events)` : `x.${q(c[0])}`)).join(", ")}
   FROM jsonb_to_recordset($1::jsonb) AS x(${auditColumns.map(([n, t]) => `${q(n)} ${t}`).join(", ")})
   CROSS JOIN LATERAL (
     SELECT jsonb_agg(e.ev ORDER BY e.n) AS events

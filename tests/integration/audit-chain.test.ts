@@ -14,7 +14,10 @@ import { verifyChains } from "@/lib/audit/verify-chains";
 import { getAuditChainStatus } from "@/lib/audit/get-audit-chain-status";
 import { runAuditVerification } from "@/lib/audit/run-audit-verification";
 import { upsertSchedules } from "@/workers/schedules";
+import { EVENTS_INGESTED } from "@/lib/audit/evidence";
+import { createApiKey } from "@/lib/api-keys/create-api-key";
 import { makeTenant, memberActor, tamper, uniq } from "./fixtures";
+import { interaction, sendEvents, verdict } from "./ingest-helpers";
 
 afterAll(async () => {
   await disconnectRedis();
@@ -199,6 +202,45 @@ describe("verification", () => {
       seq: 1,
       reason: `evidence row interaction ${interaction.id} changed`,
     });
+  });
+
+  it("names the row an ingest request stored when any of its columns changes, and accepts digests recorded as JSON before", async () => {
+    const { project } = await makeTenant();
+    const admin = await memberActor(project.id, "ADMIN");
+    const { key } = await createApiKey(admin, project.id, { name: "k", scopes: ["events:write"] });
+    const first = interaction({ flags: { "z-flag": { version: 2, value: null }, "a-flag": { variant: "b", value: "x" } } });
+    const second = interaction({ prompt: [{ role: "user", content: "Orders \u2192 Help \ud83d\ude00", name: "ann" }] });
+    const res = await sendEvents(key, { events: [first, second, verdict(first.requestId, { scores: { S10: 0.91, A: 0.2 } })] });
+    expect(res.json).toMatchObject({ accepted: 3 });
+    // An ingest request's audit event as recorded before digests covered the columns: canonical JSON, no digestEncoding.
+    const old = await db().interaction.create({
+      data: {
+        projectId: project.id,
+        environmentId: project.environments[0]!.id,
+        requestId: uniq("req"),
+        occurredAt: past(),
+        modelProvider: "openai",
+        modelId: "gpt-test",
+        promptRedacted: [{ role: "user", content: "hello" }],
+        responseRedacted: "Hi.",
+        flagState: {},
+      },
+    });
+    await db().auditEvent.create({
+      data: {
+        projectId: project.id,
+        actorType: "API_KEY",
+        action: EVENTS_INGESTED,
+        metadata: { events: [{ type: "interaction", id: old.id, digest: canonicalDigest(old) }] },
+        createdAt: past(),
+      },
+    });
+    await seal();
+    expect(await chainOf(project.id)).toMatchObject({ ok: true });
+
+    const row = await db().interaction.findUniqueOrThrow({ where: { projectId_requestId: { projectId: project.id, requestId: second.requestId } } });
+    await tamper("Interaction", `UPDATE "Interaction" SET "flagState" = '{"a-flag": {"value": "y"}}' WHERE id = $1::uuid`, row.id);
+    expect((await chainOf(project.id)).firstBroken?.reason).toBe(`evidence row interaction ${row.id} changed`);
   });
 
   it("detects a removed seal as a sequence gap", async () => {

@@ -9,8 +9,7 @@ import { decryptOriginal } from "@/lib/privacy/subject-keys";
 import type { UserActor } from "@/lib/auth/actor-types";
 import { sealPendingAuditEvents } from "@/lib/audit/seal-pending-audit-events";
 import { verifyChains } from "@/lib/audit/verify-chains";
-import { canonicalDigest } from "@/lib/audit/canonical";
-import { EVENTS_INGESTED, evidenceOf } from "@/lib/audit/evidence";
+import { EVENTS_INGESTED, evidenceDigest, evidenceOf } from "@/lib/audit/evidence";
 import { makeTenant, memberActor, tamper } from "./fixtures";
 import { interaction, report, sendEvents, sendReport, verdict } from "./ingest-helpers";
 
@@ -65,9 +64,9 @@ describe("POST /api/v1/events", () => {
       db().userReport.findFirstOrThrow({ where: { projectId, requestId: i.requestId } }),
     ]);
     expect(evidenceOf(audit)).toEqual([
-      { type: "interaction", id: stored.id, digest: canonicalDigest(stored) },
-      { type: "verdict", id: v.id, digest: canonicalDigest(v) },
-      { type: "report", id: r.id, digest: canonicalDigest(r) },
+      { type: "interaction", id: stored.id, digest: evidenceDigest("interaction", stored, "columns-v1"), encoding: "columns-v1" },
+      { type: "verdict", id: v.id, digest: evidenceDigest("verdict", v, "columns-v1"), encoding: "columns-v1" },
+      { type: "report", id: r.id, digest: evidenceDigest("report", r, "columns-v1"), encoding: "columns-v1" },
     ]);
     // The outbox row names what the worker goes on with, and the minute the interaction falls in (for the rollups).
     const outbox = await db().outboxEvent.findFirstOrThrow({ where: { payload: { path: ["projectId"], equals: projectId } }, orderBy: { id: "desc" } });
@@ -125,8 +124,8 @@ describe("POST /api/v1/events", () => {
   });
 
   it("stores nested data as sent, nulls included, whatever its key order, and the project's chain verifies", async () => {
-    // Rows in canonical shape are digested by JSON.stringify; a null inside (a flag whose value is null)
-    // takes the encoder instead. Both must store what came and digest what verify recomputes.
+    // Nested values are stored as sent (nulls included) and digested in canonical key order; jsonb
+    // hands keys back in its own order, and verify must still recompute the same digest.
     const flags = { "z-flag": { version: 2, value: null }, "a-flag": { variant: "b", value: "x" } };
     const prompt = [{ content: "Mail me at ann@example.com", role: "user", name: "ann" }];
     const plain = interaction({ flags: { "model-tier": { version: 9, value: "mini" } }, prompt, provenance: [{ source: "guess", end: 5, start: 0 }] });

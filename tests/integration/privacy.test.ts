@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EVENTS_INGESTED, evidenceOf } from "@/lib/audit/evidence";
+import { EVENTS_INGESTED, evidenceDigest, evidenceOf } from "@/lib/audit/evidence";
 import { db, disconnectDb } from "@/lib/db";
 import { disconnectRedis } from "@/lib/redis";
 import { closeQueues } from "@/lib/queues/producers";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
-import { canonicalDigest } from "@/lib/audit/canonical";
 import { decryptOriginal } from "@/lib/privacy/subject-keys";
 import { eraseSubject } from "@/lib/privacy/erase-subject";
 import { applyRetention } from "@/lib/privacy/apply-retention";
@@ -46,7 +45,7 @@ describe("erasure (right to be forgotten)", () => {
     const before = await stored(mine.requestId);
     expect(await decryptOriginal(before.subjectKeyId!, before.originalEnc!)).toMatchObject({ response: mine.response });
     const audits = await db().auditEvent.findMany({ where: { projectId, action: EVENTS_INGESTED } });
-    expect(audits.flatMap((a) => evidenceOf(a)).find((e) => e.id === before.id)?.digest).toBe(canonicalDigest(before));
+    expect(audits.flatMap((a) => evidenceOf(a)).find((e) => e.id === before.id)?.digest).toBe(evidenceDigest("interaction", before, "columns-v1"));
 
     const result = await eraseSubject(admin, projectId, { userId: "erase-me", reason: "GDPR request #123" });
     expect(result.keysShredded).toBe(1);
@@ -54,7 +53,7 @@ describe("erasure (right to be forgotten)", () => {
     const after = await stored(mine.requestId);
     expect(await decryptOriginal(after.subjectKeyId!, after.originalEnc!)).toBeNull();
     // The evidence row is byte-for-byte what was recorded, so its digest in the chain still matches.
-    expect(canonicalDigest(after)).toBe(canonicalDigest(before));
+    expect(evidenceDigest("interaction", after, "columns-v1")).toBe(evidenceDigest("interaction", before, "columns-v1"));
     const other = await stored(theirs.requestId);
     expect(await decryptOriginal(other.subjectKeyId!, other.originalEnc!)).toMatchObject({ response: theirs.response });
 
