@@ -91,6 +91,23 @@ function reserve(bytes: number): void {
 function writeString(s: string): void {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
   reserve(4 + s.length * 3);
+  // Short ASCII strings (most columns) byte by byte: Buffer.write's own call costs ~5× more.
+  if (s.length <= 64) {
+    let p = pos + 4;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        p = -1;
+        break;
+      }
+      scratch[p++] = c;
+    }
+    if (p >= 0) {
+      scratch.writeInt32BE(s.length, pos);
+      pos += 4 + s.length;
+      return;
+    }
+  }
   const n = scratch.write(s, pos + 4, "utf8");
   scratch.writeInt32BE(n, pos);
   pos += 4 + n;
@@ -118,8 +135,15 @@ function writeElement(column: string, pgType: string, v: unknown): void {
       // Rows carry times as ISO strings; a row read back has Dates.
       const ms = typeof v === "string" ? Date.parse(v) : v instanceof Date ? v.getTime() : Number.NaN;
       if (!Number.isFinite(ms)) fail(column, pgType, v);
-      // Microseconds since 2000-01-01, UTC: the column holds UTC wall-clock time.
-      scratch.writeBigInt64BE(BigInt(ms - MS_2000) * 1000n, writeFixed(8));
+      // Microseconds since 2000-01-01, UTC (the column holds UTC wall-clock time), as a
+      // signed 64-bit integer written in two halves: exact without a BigInt per value.
+      const at = writeFixed(8);
+      const since = ms - MS_2000; // |since| < 2^53, so both halves below are exact
+      const high = Math.floor(since / 2 ** 32);
+      const low = (since - high * 2 ** 32) * 1000; // < 2^42
+      const carry = Math.floor(low / 2 ** 32);
+      scratch.writeInt32BE(high * 1000 + carry, at);
+      scratch.writeUInt32BE(low - carry * 2 ** 32, at + 4);
       return;
     }
     case "jsonb": {
@@ -288,7 +312,12 @@ function assemble(columns: readonly Column[], nr: number): Buffer[] {
         out.writeInt32BE(-1, at);
         at += 4;
         nulls = 1;
-      } else at += scratch.copy(out, at, from, spans[k + 1]!);
+      } else {
+        const to = spans[k + 1]!;
+        // Short elements byte by byte: Buffer.copy builds a view per call (~60 ns against ~10).
+        if (to - from <= 48) for (let i = from; i < to; i++) out[at++] = scratch[i]!;
+        else at += scratch.copy(out, at, from, to);
+      }
     }
     out.writeInt32BE(nulls, start + 4);
     params[c] = out.subarray(start, at);
