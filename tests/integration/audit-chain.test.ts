@@ -45,6 +45,25 @@ async function writeEvents(scope: { projectId?: string; orgId?: string }, count:
   return db().auditEvent.findMany({ where: { metadata: { path: ["tag"], equals: tag } }, orderBy: { id: "asc" } });
 }
 
+/** An interaction written straight to the table (not through ingest), for audit events made by hand. */
+function storedDirectly(project: { id: string; environments: { id: string }[] }) {
+  return db().interaction.create({
+    data: {
+      projectId: project.id,
+      environmentId: project.environments[0]!.id,
+      requestId: uniq("req"),
+      occurredAt: past(),
+      modelProvider: "openai",
+      modelId: "gpt-test",
+      promptRedacted: [{ role: "user", content: "hello [EMAIL]" }],
+      responseRedacted: "Hi there.",
+      piiKinds: ["EMAIL"],
+      flagState: { "new-model": { value: true, variant: "on", version: 3 } },
+      costMicros: 1234n,
+    },
+  });
+}
+
 /** Waits longer than the worker does, in case other suites' writers share the database. */
 const seal = () => sealPendingAuditEvents({ maxWaitMs: 10_000 });
 
@@ -159,21 +178,7 @@ describe("verification", () => {
 
   it("names the interaction whose evidence row changed behind its audit event", async () => {
     const { org, project } = await makeTenant();
-    const interaction = await db().interaction.create({
-      data: {
-        projectId: project.id,
-        environmentId: project.environments[0]!.id,
-        requestId: uniq("req"),
-        occurredAt: past(),
-        modelProvider: "openai",
-        modelId: "gpt-test",
-        promptRedacted: [{ role: "user", content: "hello [EMAIL]" }],
-        responseRedacted: "Hi there.",
-        piiKinds: ["EMAIL"],
-        flagState: { "new-model": { value: true, variant: "on", version: 3 } },
-        costMicros: 1234n,
-      },
-    });
+    const interaction = await storedDirectly(project);
     const audit = await db().auditEvent.create({
       data: {
         orgId: org.id,
@@ -213,19 +218,7 @@ describe("verification", () => {
     const res = await sendEvents(key, { events: [first, second, verdict(first.requestId, { scores: { S10: 0.91, A: 0.2 } })] });
     expect(res.json).toMatchObject({ accepted: 3 });
     // An ingest request's audit event as recorded before digests covered the columns: canonical JSON, no digestEncoding.
-    const old = await db().interaction.create({
-      data: {
-        projectId: project.id,
-        environmentId: project.environments[0]!.id,
-        requestId: uniq("req"),
-        occurredAt: past(),
-        modelProvider: "openai",
-        modelId: "gpt-test",
-        promptRedacted: [{ role: "user", content: "hello" }],
-        responseRedacted: "Hi.",
-        flagState: {},
-      },
-    });
+    const old = await storedDirectly(project);
     await db().auditEvent.create({
       data: {
         projectId: project.id,
