@@ -6,8 +6,8 @@
 // reads both, so a chain that spans the change verifies end to end.
 import type { AuditEvent } from "@/lib/generated/prisma/client.ts";
 import { canonicalDigest, withCanonicalKeyOrder } from "@/lib/audit/canonical";
-import { rowDigest, type Column } from "@/lib/ingest/column-arrays";
-import { interactionColumns, outcomeColumns, reportColumns, verdictColumns } from "@/lib/ingest/sql";
+import { ROW_DIGEST_ENCODING, rowDigest } from "@/lib/ingest/column-arrays";
+import { INGEST_COLUMNS } from "@/lib/ingest/sql";
 
 export const EVENTS_INGESTED = "events.ingested";
 
@@ -23,7 +23,7 @@ export type IngestedEvidence = { type: EvidenceType; id: string; digest: string 
  * otherwise), or "columns-v1", of its bytes as ingest's statement carried
  * them (lib/ingest/column-arrays.ts), named by the metadata's digestEncoding.
  */
-export type DigestEncoding = "json" | "columns-v1";
+export type DigestEncoding = "json" | typeof ROW_DIGEST_ENCODING;
 
 const isEvidenceType = (t: unknown): t is EvidenceType =>
   typeof t === "string" && (EVIDENCE_TYPES as readonly string[]).includes(t);
@@ -44,7 +44,7 @@ export function evidenceOf(
     const events = isRecord(metadata) ? metadata.events : undefined;
     const named = isRecord(metadata) ? metadata.digestEncoding : undefined;
     // An encoding verify does not know would leave its rows unchecked: it is reported, not skipped.
-    if (!Array.isArray(events) || (named !== undefined && named !== "columns-v1")) return [malformed];
+    if (!Array.isArray(events) || (named !== undefined && named !== ROW_DIGEST_ENCODING)) return [malformed];
     const encoding: DigestEncoding = named ?? "json";
     return events.map((e) =>
       isRecord(e) && isEvidenceType(e.type) && typeof e.id === "string" && typeof e.digest === "string"
@@ -58,13 +58,10 @@ export function evidenceOf(
   return typeof digest === "string" ? [{ type: event.targetType, id: event.targetId, digest, encoding: "json" }] : [];
 }
 
-/** The columns ingest stores per type, which a "columns-v1" digest covers. */
-const evidenceColumns: Record<EvidenceType, readonly Column[]> = { interaction: interactionColumns, verdict: verdictColumns, report: reportColumns, outcome: outcomeColumns };
-
 /** A stored row's digest (as Prisma reads it back), computed the way its audit event says ingest computed it. */
 export function evidenceDigest(type: EvidenceType, row: Record<string, unknown>, encoding: DigestEncoding): string {
   if (encoding === "json") return canonicalDigest(row);
-  const columns = evidenceColumns[type];
+  const columns = INGEST_COLUMNS[type]; // the columns ingest stores per type, which the digest covers
   const values: Record<string, unknown> = {};
   // jsonb hands its keys back in its own order; ingest wrote them in canonical order.
   for (const [name, t] of columns) values[name] = t === "jsonb" ? withCanonicalKeyOrder(row[name]) : row[name];

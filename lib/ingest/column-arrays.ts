@@ -216,7 +216,7 @@ function writeUuid(s: string, at: number): boolean {
 }
 
 /** How a row's digest is computed (audit metadata names it; see the top of this file). */
-export const ROW_DIGEST_ENCODING = "columns-v1";
+export const ROW_DIGEST_ENCODING = "columns-v1" as const;
 
 type Plan = { byName: number[]; names: Buffer[] };
 const plans = new WeakMap<readonly Column[], Plan>();
@@ -280,7 +280,6 @@ export function encodeRows(columns: readonly Column[], rows: readonly Record<str
 /** The columns' arrays, from the elements written row by row, in one buffer of their exact size. */
 function assemble(columns: readonly Column[], nr: number): Buffer[] {
   const nc = columns.length;
-  const sizes: number[] = new Array(nc);
   let total = 0;
   for (let c = 0; c < nc; c++) {
     let size = nr > 0 ? 20 : 12;
@@ -288,7 +287,6 @@ function assemble(columns: readonly Column[], nr: number): Buffer[] {
       const k = (r * nc + c) * 2;
       size += spans[k]! < 0 ? 4 : spans[k + 1]! - spans[k]!;
     }
-    sizes[c] = size;
     total += size;
   }
   const out = Buffer.allocUnsafeSlow(total);

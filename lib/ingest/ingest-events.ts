@@ -24,7 +24,7 @@ import {
   type VerdictEvent,
 } from "@/lib/ingest/schemas";
 import { fastParseEvent } from "@/lib/ingest/fast-parse";
-import { INGEST_KINDS, INGEST_SQL, interactionColumns, outcomeColumns, reportColumns, verdictColumns } from "@/lib/ingest/sql";
+import { INGEST_COLUMNS, INGEST_KINDS, INGEST_SQL, type IngestKind } from "@/lib/ingest/sql";
 import { encodeRows, ROW_DIGEST_ENCODING } from "@/lib/ingest/column-arrays";
 import { recordCosts, type CostSample } from "@/lib/flags/delivery/cost-breaker";
 import { countIngestResults } from "@/lib/metrics/process-counters";
@@ -37,14 +37,12 @@ export type IngestResult = {
 };
 
 /**
- * A row as its canonical encoding has it: times as ISO strings, bigints as
- * decimal strings, bytes as base64 (a Date and its ISO string, a bigint and
- * its decimal string, bytes and their base64 all encode to the same JSON
- * string), so that its digest is one JSON.stringify away — the digest verify
- * recomputes from the row read back. column-arrays.ts reads these forms.
+ * A row as ingest builds it: times as ISO strings, bigints as decimal
+ * strings, bytes as base64, nested values in canonical key order — the forms
+ * column-arrays.ts encodes for the statement and the row's digest.
  */
 type Row = Record<string, unknown>;
-type Kind = "interaction" | "verdict" | "report" | "outcome";
+type Kind = IngestKind;
 type Pending = { index: number; kind: Kind; clientId: string; row: Row };
 
 const upper = <T extends string>(s: T) => s.toUpperCase() as Uppercase<T>;
@@ -161,13 +159,6 @@ async function outcomeRow(actor: ApiKeyActor, e: OutcomeEvent, receivedAt: strin
   };
 }
 
-/** Each kind's column names. */
-const columnNames: Record<Kind, ReadonlySet<string>> = {
-  interaction: new Set(interactionColumns.map(([n]) => n)),
-  verdict: new Set(verdictColumns.map(([n]) => n)),
-  report: new Set(reportColumns.map(([n]) => n)),
-  outcome: new Set(outcomeColumns.map(([n]) => n)),
-};
 const checkedKinds = new Set<Kind>();
 
 /**
@@ -177,7 +168,8 @@ const checkedKinds = new Set<Kind>();
  */
 function checkColumns(kind: Kind, row: Row): Row {
   if (checkedKinds.has(kind)) return row;
-  const extra = Object.keys(row).filter((k) => !columnNames[kind].has(k));
+  const names = new Set(INGEST_COLUMNS[kind].map(([n]) => n));
+  const extra = Object.keys(row).filter((k) => !names.has(k));
   if (extra.length > 0) throw new Error(`ingest: a ${kind} row has keys that are not columns: ${extra.join(", ")}`);
   checkedKinds.add(kind);
   return row;
@@ -390,7 +382,7 @@ async function store(actor: ApiKeyActor, pending: Pending[], receivedAt: string)
  */
 function kindParams(kind: Kind, items: ToStore[]): Buffer[] {
   items.sort(byClientId(kind === "interaction" ? "requestId" : "eventId"));
-  const { params, digests } = encodeRows(INGEST_KINDS.find((k) => k.kind === kind)!.columns, items.map((i) => i.row));
+  const { params, digests } = encodeRows(INGEST_COLUMNS[kind], items.map((i) => i.row));
   items.forEach((item, i) => (item.evidence.digest = digests[i]!));
   return params;
 }
@@ -430,7 +422,7 @@ async function storeMany(requests: Pick<StoreRequest, "actor" | "pending" | "rec
       createdAt: receivedAt,
     });
   }
-  const columns = INGEST_KINDS.flatMap(({ kind }) => kindParams(kind, byKind[kind]));
+  const columns = INGEST_KINDS.flatMap((kind) => kindParams(kind, byKind[kind]));
   if (opts.release) for (const items of Object.values(byKind)) for (const { row } of items) for (const k of STATEMENT_ONLY) if (k in row) row[k] = null;
   const projectId = requests[0]!.actor.projectId;
   const { rows } = await pgPool().query<{ kind: string; id: string; job: string | null; payload: object | null }>({

@@ -97,26 +97,30 @@ export const auditColumns: Column[] = [
 const q = (name: string) => `"${name}"`;
 
 /**
- * The statement's parameters, in order: the audit rows (JSON), the project id,
- * then each kind's columns, one array each (ingest-events.ts passes them in this order).
+ * Each kind's columns. The statement's parameters, in order: the audit rows
+ * (JSON), the project id, then each kind's columns in this record's order, one
+ * array each (ingest-events.ts passes them so).
  */
-export const INGEST_KINDS = [
-  { kind: "interaction", columns: interactionColumns },
-  { kind: "verdict", columns: verdictColumns },
-  { kind: "report", columns: reportColumns },
-  { kind: "outcome", columns: outcomeColumns },
-] as const;
-const firstParam = (kind: (typeof INGEST_KINDS)[number]["kind"]) => {
+export const INGEST_COLUMNS = {
+  interaction: interactionColumns,
+  verdict: verdictColumns,
+  report: reportColumns,
+  outcome: outcomeColumns,
+} as const satisfies Record<string, readonly Column[]>;
+export type IngestKind = keyof typeof INGEST_COLUMNS;
+export const INGEST_KINDS = Object.keys(INGEST_COLUMNS) as IngestKind[];
+
+const firstParam = (kind: IngestKind) => {
   let n = 3;
   for (const k of INGEST_KINDS) {
-    if (k.kind === kind) return n;
-    n += k.columns.length;
+    if (k === kind) return n;
+    n += INGEST_COLUMNS[k].length;
   }
   throw new Error(kind);
 };
 
-function insertCte(alias: string, table: string, kind: (typeof INGEST_KINDS)[number]["kind"], conflict: string, returning = "id") {
-  const columns = INGEST_KINDS.find((k) => k.kind === kind)!.columns;
+function insertCte(alias: string, table: string, kind: IngestKind, conflict: string, returning = "id") {
+  const columns = INGEST_COLUMNS[kind];
   const from = firstParam(kind);
   return `${alias} AS (
     INSERT INTO ${q(table)} (${columns.map(([n]) => q(n)).join(", ")})
